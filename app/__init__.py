@@ -1,0 +1,41 @@
+"""SiKinerja: the application factory. Configuration, extensions, views and CLI — nothing else."""
+from flask import Flask
+from flask_appbuilder import AppBuilder
+
+from app.extensions import csrf, db, migrate
+
+
+def create_app(**overrides) -> Flask:
+    from config import BASE_DIR, INSTANCE_DIR, Config
+
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(Config)
+    app.config.update(overrides)
+
+    from app.security.roles import ROLES
+
+    app.config["FAB_ROLES"] = ROLES
+    csrf.init_app(app)  # before AppBuilder, or FAB's views stay unprotected
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+
+    from app import models  # noqa: F401  (register every table in the metadata)
+    from app.views.home import HomeView
+    from app.security.manager import SiKinerjaSecurityManager
+    from app.services import audit
+
+    with app.app_context():
+        appbuilder = AppBuilder(
+            security_manager_class=SiKinerjaSecurityManager, indexview=HomeView)
+        appbuilder.init_app(app, db.session)
+        audit.install(db.session)
+        from app.views import register_views
+
+        register_views(appbuilder)
+
+    from app.cli import register_cli
+    from app.web import register_request_hooks
+
+    register_cli(app)
+    register_request_hooks(app)
+    return app

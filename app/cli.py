@@ -1,0 +1,20 @@
+"""Command-line tools: `flask --app app seed` loads reference data, the demo and its accounts."""
+import click
+from flask import current_app
+
+from app.services import seeding
+
+
+def register_cli(app) -> None:
+    @app.cli.command("seed")
+    @click.option("--demo/--no-demo", default=True, help="Also load the Tanjung Selor demo and its accounts.")
+    def seed(demo):
+        """Create roles, load reference data and (by default) the demo. Safe to run repeatedly."""
+        seeding.ensure_roles()
+        seeding.load_reference()
+        click.echo("Reference data loaded.")
+        if demo:
+            seeding.load_demo()
+            created = seeding.ensure_demo_accounts(current_app.config["DEMO_PASSWORD"])
+            click.echo(f"Demo loaded; new accounts: {', '.join(created) or 'none'}.")
+            click.echo(f"Demo password for every demo account: {current_app.config['DEMO_PASSWORD']}")

@@ -1,0 +1,58 @@
+"""Declarative role definitions (FAB_ROLES): resource and permission patterns per role.
+
+Every pattern ends with ``$`` because FAB matches with ``re.match`` (anchored at
+the start only): without it ``can_read`` would also grant ``can_read_secret``.
+Views and APIs collapse into one resource each with ``can_read`` / ``can_write``
+(see app.views.base.READ_WRITE_PERMISSIONS).
+"""
+from app.security.scope import ADMIN, AGENCY_ADMIN, EMPLOYEE, EVALUATOR, HR_ADMIN, LEADER
+
+READ = "can_read$"
+READ_WRITE = "can_(read|write)$"
+MENU = "menu_access$"
+
+
+def any_of(*names: str) -> str:
+    return "(" + "|".join(names) + ")$"
+
+
+MASTER_DATA = ("Agency", "Unit", "Position", "Employee")
+AGENCY_MANAGED = ("Unit", "Position", "Employee")
+REFERENCE_DATA = ("Rank", "PositionKind", "CoreValue", "SurveyElement", "TrainingKind")
+
+# Everyone with an account: their own profile and password, the lookups their forms use.
+SELF_SERVICE = [
+    ["UserDBModelView$", any_of("can_userinfo", "userinfoedit", "resetmypassword")],
+    [any_of("UserInfoEditView", "ResetMyPasswordView"), "can_this_form_(get|post)$"],
+    ["Lookup$", READ],
+    ["MenuApi$", "can_get$"],
+    [any_of("Reference Data", *REFERENCE_DATA), MENU],
+    [any_of(*REFERENCE_DATA), READ],
+]
+
+ROLES = {
+    ADMIN: [[".*", ".*"]],
+    HR_ADMIN: SELF_SERVICE + [
+        [any_of(*MASTER_DATA, *REFERENCE_DATA), READ_WRITE],
+        ["AuditEntry$", READ],
+        ["UserDBModelView$", "can_(list|show|add|edit)$"],
+        [any_of("Master Data", *MASTER_DATA, "Security", "List Users", "Audit Log"), MENU],
+    ],
+    AGENCY_ADMIN: SELF_SERVICE + [
+        [any_of(*AGENCY_MANAGED), READ_WRITE],
+        ["Agency$", READ],
+        [any_of("Master Data", *MASTER_DATA), MENU],
+    ],
+    LEADER: SELF_SERVICE + [
+        [any_of(*MASTER_DATA), READ],
+        [any_of("Master Data", *MASTER_DATA), MENU],
+    ],
+    EVALUATOR: SELF_SERVICE + [
+        ["Employee$", READ],
+        [any_of("Master Data", "Employee"), MENU],
+    ],
+    EMPLOYEE: SELF_SERVICE + [
+        ["Employee$", READ],
+        [any_of("Master Data", "Employee"), MENU],
+    ],
+}

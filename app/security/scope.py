@@ -1,0 +1,177 @@
+"""Row-level scope: the one place that decides "may this user see or change this row".
+
+Models declare how they are scoped (checked when a data interface is built,
+so a model cannot be exposed by accident):
+
+* ``__scope_agency__`` — the column that ties a row to an agency;
+* ``__scope_owner__`` — the column that holds the employee the row belongs to;
+* ``__scope_reference__ = True`` — reference data every signed-in user may read.
+
+Who sees what (DESIGN.md, "Who uses it"):
+
+* Admin and HR Admin: every agency.
+* Agency Admin and Leader: the agencies assigned to their account.
+* Evaluator: their own rows and those of their direct subordinates (the
+  employees whose position reports to the evaluator's position).
+* Employee: their own rows.
+
+A user holding several roles sees the union. Writes are narrower: only Admin,
+HR Admin and, within their agencies, Agency Admin change agency data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, has_request_context
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy import false, or_, select
+
+from app.domain.messages import N_, DomainError
+
+ADMIN = "Admin"
+HR_ADMIN = "HR Admin"
+AGENCY_ADMIN = "Agency Admin"
+LEADER = "Leader"
+EVALUATOR = "Evaluator"
+EMPLOYEE = "Employee"
+
+GLOBAL_ROLES = frozenset({ADMIN, HR_ADMIN})
+AGENCY_READ_ROLES = frozenset({AGENCY_ADMIN, LEADER})
+AGENCY_WRITE_ROLES = frozenset({AGENCY_ADMIN})
+SCOPE_DECLARATIONS = ("__scope_agency__", "__scope_owner__", "__scope_reference__")
+
+
+class OutOfScope(DomainError):
+    """A write that would put a row into (or take it out of) an agency the user does not manage."""
+
+
+@dataclass(frozen=True)
+class UserScope:
+    global_access: bool = False
+    agency_ids: frozenset[int] = frozenset()
+    writable_agency_ids: frozenset[int] = frozenset()
+    employee_id: int | None = None
+    supervised_position_id: int | None = None
+
+    @classmethod
+    def system(cls) -> "UserScope":
+        """Command-line tools and background jobs act for the system as a whole."""
+        return cls(global_access=True)
+
+    @classmethod
+    def for_user(cls, user) -> "UserScope":
+        if user is None or not getattr(user, "is_authenticated", False):
+            return cls()
+        roles = {role.name for role in user.roles}
+        agency_ids = frozenset(agency.id for agency in user.agencies)
+        employee = user.employee
+        return cls(
+            global_access=bool(roles & GLOBAL_ROLES),
+            agency_ids=agency_ids if roles & AGENCY_READ_ROLES else frozenset(),
+            writable_agency_ids=agency_ids if roles & AGENCY_WRITE_ROLES else frozenset(),
+            employee_id=employee.id if employee else None,
+            supervised_position_id=(
+                employee.position_id if employee and EVALUATOR in roles else None
+            ),
+        )
+
+    def can_write_agency(self, agency_id: int | None) -> bool:
+        return self.global_access or (agency_id is not None and agency_id in self.writable_agency_ids)
+
+
+def current_scope() -> UserScope:
+    """The scope of the user of this request (cached per request), or the system outside requests."""
+    if not has_request_context():
+        return UserScope.system()
+    user = g.get("user")
+    cache = g.get("_scope_cache")
+    key = getattr(user, "id", None)
+    if cache is None or cache[0] != key:
+        cache = (key, UserScope.for_user(user))
+        g._scope_cache = cache
+    return cache[1]
+
+
+def is_scoped(model) -> bool:
+    return any(hasattr(model, name) for name in SCOPE_DECLARATIONS)
+
+
+def read_filter(model, scope: UserScope):
+    """The SQL condition that keeps only the rows of ``model`` the scope may read (None: all)."""
+    if scope.global_access or getattr(model, "__scope_reference__", False):
+        return None
+    conditions = []
+    agency_column = getattr(model, "__scope_agency__", None)
+    if agency_column and scope.agency_ids:
+        conditions.append(getattr(model, agency_column).in_(scope.agency_ids))
+    owner_column = getattr(model, "__scope_owner__", None)
+    if owner_column and scope.employee_id:
+        owner = getattr(model, owner_column)
+        conditions.append(owner == scope.employee_id)
+        if scope.supervised_position_id:
+            conditions.append(owner.in_(_subordinate_ids(scope.supervised_position_id)))
+    return or_(*conditions) if conditions else false()
+
+
+def _subordinate_ids(position_id: int):
+    from app.models import Employee, Position
+
+    return (
+        select(Employee.id)
+        .join(Position, Employee.position_id == Position.id)
+        .where(Position.parent_id == position_id)
+    )
+
+
+def agency_of(item):
+    """The agency id a row belongs to, read from the relationship (the FK is stale before flush)."""
+    column = getattr(type(item), "__scope_agency__", None)
+    if column == "id":
+        return item.id
+    agency = getattr(item, "agency", None)
+    return agency.id if agency is not None else getattr(item, column, None)
+
+
+def ensure_writable(item, scope: UserScope | None = None) -> None:
+    """Refuse to write a row outside the user's agencies. Raises OutOfScope."""
+    scope = scope or current_scope()
+    if scope.global_access:
+        return
+    if getattr(type(item), "__scope_reference__", False) or not hasattr(type(item), "__scope_agency__"):
+        raise OutOfScope(N_("Only HR administrators may change this data."), field="agency")
+    if not scope.can_write_agency(agency_of(item)):
+        raise OutOfScope(N_("You may only add or change data of the agencies you manage."), field="agency")
+
+
+class ScopedInterface(SQLAInterface):
+    """The data interface of every view, API and export: each read goes through the user's scope.
+
+    List, show, edit, delete, bulk actions, form choices, search-form choices and
+    the REST ``_info`` related values all fetch through ``_apply_inner_all`` or a
+    related interface of this same class, so none of them can reach a foreign row.
+    """
+
+    def __init__(self, obj, session=None):
+        if not is_scoped(obj):
+            raise TypeError(f"{obj.__name__} declares no scope ({', '.join(SCOPE_DECLARATIONS)})")
+        super().__init__(obj, session)
+
+    def _apply_inner_all(self, query, *args, **kwargs):
+        condition = read_filter(self.obj, current_scope())
+        if condition is not None:
+            query = query.filter(condition)
+        return super()._apply_inner_all(query, *args, **kwargs)
+
+    def get_related_obj(self, col_name, value):
+        return self.get_related_interface(col_name).get(value)
+
+
+def scoped_select(model, *columns):
+    """A SELECT of ``model`` (or of ``columns``) limited to the current user's scope.
+
+    Custom endpoints, exports and documents build their queries from this, so
+    they share the data interface's rule.
+    """
+    statement = select(*columns) if columns else select(model)
+    condition = read_filter(model, current_scope())
+    return statement if condition is None else statement.where(condition)

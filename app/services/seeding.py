@@ -1,0 +1,142 @@
+"""Loads reference data and the Tanjung Selor demo from seeds/*.json. Idempotent: run it again and
+nothing changes; rows are matched by their natural key (code, NIP, username)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import current_app
+from flask_appbuilder.security.manager import BaseSecurityManager
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    Agency,
+    BehaviourGuide,
+    CoreValue,
+    Employee,
+    Position,
+    PositionKind,
+    Rank,
+    SurveyElement,
+    TrainingKind,
+    Unit,
+)
+from app.services.master_data import check_employee
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def _read(relative: str):
+    return json.loads((SEEDS / relative).read_text(encoding="utf-8"))
+
+
+def _upsert(model, key: str, values: dict):
+    row = db.session.execute(select(model).where(getattr(model, key) == values[key])).scalar_one_or_none()
+    if row is None:
+        row = model()
+        db.session.add(row)
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+    return row
+
+
+def load_reference() -> None:
+    for rank in _read("reference/ranks.json"):
+        _upsert(Rank, "code", rank)
+    for kind in _read("reference/position_kinds.json"):
+        _upsert(PositionKind, "code", kind)
+    for value in _read("reference/berakhlak.json"):
+        core_value = _upsert(CoreValue, "code", {k: value[k] for k in ("code", "name", "order")})
+        db.session.flush()
+        existing = {guide.order: guide for guide in core_value.guides}
+        for order, text in enumerate(value["guides"], start=1):
+            guide = existing.get(order) or BehaviourGuide(core_value=core_value, order=order)
+            if guide.text != text:
+                guide.text = text
+            db.session.add(guide)
+    for element in _read("reference/skm_elements.json"):
+        _upsert(SurveyElement, "code", {
+            "code": element["code"], "name": element["name"], "name_en": element.get("name_en"),
+            "question": element.get("question"), "question_en": element.get("question_en"),
+            "order": element["order"], "answer_labels": element["answers"],
+        })
+    for kind in _read("reference/training_kinds.json"):
+        _upsert(TrainingKind, "code", kind)
+    db.session.commit()
+
+
+def _load_units(agency, units, parent=None):
+    for unit in units:
+        row = _upsert(Unit, "code", {
+            "code": unit["code"], "name": unit["name"], "kind": unit["kind"],
+            "serves_public": unit.get("serves_public", False), "agency": agency, "parent": parent,
+        })
+        _load_units(agency, unit.get("children", []), row)
+
+
+def load_demo() -> None:
+    demo = _read("demo/tanjung_selor.json")
+    kinds = {kind.code: kind for kind in db.session.scalars(select(PositionKind))}
+    ranks = {rank.code: rank for rank in db.session.scalars(select(Rank))}
+    for data in demo["agencies"]:
+        agency = _upsert(Agency, "code", {k: data.get(k) for k in ("code", "name", "short_name", "kind",
+                                                                   "address")})
+        _load_units(agency, data["units"])
+        db.session.flush()
+        units = {unit.code: unit for unit in db.session.scalars(select(Unit).where(Unit.agency == agency))}
+        positions = {}
+        for position in data["positions"]:
+            positions[position["code"]] = _upsert(Position, "code", {
+                "code": position["code"], "name": position["name"], "agency": agency,
+                "unit": units[position["unit"]], "kind": kinds[position["kind"]],
+            })
+        for position in data["positions"]:
+            parent = positions[position["parent"]] if position.get("parent") else None
+            if positions[position["code"]].parent is not parent:
+                positions[position["code"]].parent = parent
+        for person in data["employees"]:
+            position = positions[person["position"]]
+            employee = _upsert(Employee, "nip", {
+                "nip": person["nip"], "employment_type": person["employment_type"], "name": person["name"],
+                "agency": agency, "unit": position.unit, "position": position,
+                "rank": ranks.get(person.get("rank")), "email": person.get("email"),
+                "phone": person.get("phone"), "active": person.get("active", True),
+            })
+            check_employee(employee)
+    db.session.commit()
+
+
+def ensure_roles() -> None:
+    """Create the declarative roles (FAB_ROLES), Admin and Public in the database."""
+    BaseSecurityManager.create_db(current_app.appbuilder.sm)
+    db.session.commit()
+
+
+def ensure_demo_accounts(password: str) -> list[str]:
+    sm = current_app.appbuilder.sm
+    demo = _read("demo/tanjung_selor.json")
+    agencies = {agency.code: agency for agency in db.session.scalars(select(Agency))}
+    created = []
+    for account in demo["accounts"]:
+        roles = [sm.find_role(name) for name in account["roles"]]
+        employee = None
+        if account.get("employee_nip"):
+            employee = db.session.execute(
+                select(Employee).where(Employee.nip == account["employee_nip"])).scalar_one()
+        user = sm.find_user(username=account["username"])
+        if user is None:
+            user = sm.add_user(
+                username=account["username"], first_name=account["first_name"],
+                last_name=account.get("last_name") or "-",
+                email=(employee.email if employee and employee.email else
+                       f"{account['username']}@bulungankab.go.id"),
+                role=roles, password=password,
+            )
+            created.append(account["username"])
+        user.roles = roles
+        user.agencies = [agencies[code] for code in account.get("agencies", [])]
+        user.employee = employee
+    db.session.commit()
+    return created

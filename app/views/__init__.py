@@ -1,0 +1,41 @@
+"""Registers every view, API and menu entry. Menu `name`s are permission keys; labels are translated."""
+from flask_babel import lazy_gettext as _l
+
+from app.api.master_data import AgencyApi, EmployeeApi, PositionApi, RankApi, UnitApi
+from app.views.lookup import LookupView
+from app.views.organization import AgencyView, EmployeeView, PositionView, UnitView
+from app.views.reference import (
+    AuditEntryView,
+    CoreValueView,
+    PositionKindView,
+    RankView,
+    SurveyElementView,
+    TrainingKindView,
+)
+
+
+def register_views(appbuilder) -> None:
+    master = {"category": "Master Data", "category_label": _l("Master Data"), "category_icon": "fa-sitemap"}
+    appbuilder.add_view(AgencyView, "Agency", label=_l("Agencies"), icon="fa-building", **master)
+    appbuilder.add_view(UnitView, "Unit", label=_l("Units"), icon="fa-folder-tree", **master)
+    appbuilder.add_view(PositionView, "Position", label=_l("Positions"), icon="fa-briefcase", **master)
+    appbuilder.add_view(EmployeeView, "Employee", label=_l("Employees"), icon="fa-users", **master)
+
+    reference = {"category": "Reference Data", "category_label": _l("Reference Data"),
+                 "category_icon": "fa-book"}
+    appbuilder.add_view(RankView, "Rank", label=_l("Ranks"), icon="fa-star", **reference)
+    appbuilder.add_view(PositionKindView, "PositionKind", label=_l("Position kinds"), icon="fa-layer-group",
+                        **reference)
+    appbuilder.add_view(CoreValueView, "CoreValue", label=_l("BerAKHLAK core values"), icon="fa-heart",
+                        **reference)
+    appbuilder.add_view(SurveyElementView, "SurveyElement", label=_l("SKM survey elements"),
+                        icon="fa-square-poll-vertical", **reference)
+    appbuilder.add_view(TrainingKindView, "TrainingKind", label=_l("Training kinds"),
+                        icon="fa-graduation-cap", **reference)
+
+    appbuilder.add_view(AuditEntryView, "Audit Log", label=_l("Audit log"), icon="fa-clipboard-list",
+                        category="Security", category_label=_l("Security"))
+    appbuilder.add_view_no_menu(LookupView)
+
+    for api in (AgencyApi, UnitApi, PositionApi, EmployeeApi, RankApi):
+        appbuilder.add_api(api)

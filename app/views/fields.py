@@ -1,0 +1,48 @@
+"""Search-as-you-type selects for relations too large for a plain <select> (employees, positions, units).
+
+The browser asks a scoped, paginated lookup endpoint (app.views.lookup) as the
+user types; the posted id is resolved through the same scoped interface, so a
+foreign row can neither be listed nor submitted.
+"""
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from wtforms import Field, ValidationError
+
+from app.security.scope import ScopedInterface
+
+
+class LookupWidget:
+    def __call__(self, field, **kwargs):
+        selected = ""
+        if field.data is not None:
+            selected = f'<option value="{field.data.id}" selected>{escape(str(field.data))}</option>'
+        attributes = {
+            "id": field.id, "name": field.name, "class": "my_select2 form-control",
+            "data-ajax--url": url_for(f"LookupView.{field.lookup}"), "data-ajax--delay": "250",
+            "data-minimum-input-length": "2", "data-placeholder": str(_l("Type to search")),
+            "data-allow-clear": "true", "style": "width:100%",
+        }
+        rendered = " ".join(f'{key}="{escape(value)}"' for key, value in attributes.items())
+        return Markup(f'<select {rendered}><option value=""></option>{selected}</select>')
+
+
+class LookupField(Field):
+    widget = LookupWidget()
+
+    def __init__(self, label=None, validators=None, model=None, lookup=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.model = model
+        self.lookup = lookup
+        self._raw = None
+
+    def process_formdata(self, valuelist):
+        self._raw = valuelist[0] if valuelist else None
+        if not self._raw or self._raw == "__None":
+            self.data = None
+            return
+        self.data = ScopedInterface(self.model).get(int(self._raw)) if self._raw.isdigit() else None
+
+    def pre_validate(self, form):
+        if self._raw and self._raw != "__None" and self.data is None:
+            raise ValidationError(_l("Not a valid choice"))

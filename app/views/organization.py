@@ -1,0 +1,105 @@
+"""Master data views: agencies, units, positions, employees, and the read-only reference tables."""
+from flask_babel import lazy_gettext as _l
+
+from app.models import Agency, Employee, Position, Unit
+from app.models.organization import AGENCY_KINDS, EMPLOYMENT_TYPES, UNIT_KINDS
+from app.security.scope import ScopedInterface
+from app.services import master_data
+from app.views.base import ScopedModelView, choice_field
+from app.views.fields import LookupField
+
+LABELS = {
+    "code": _l("Code"), "name": _l("Name"), "short_name": _l("Short name"), "kind": _l("Kind"),
+    "kind_label": _l("Kind"), "address": _l("Address"), "active": _l("Active"),
+    "agency": _l("Agency"), "unit": _l("Unit"), "parent": _l("Parent unit"),
+    "serves_public": _l("Serves the public"), "position": _l("Position"), "rank": _l("Rank"),
+    "nip": _l("NIP / NI PPPK"), "nip_display": _l("NIP / NI PPPK"),
+    "employment_type": _l("Employment type"), "employment_type_label": _l("Employment type"),
+    "sex": _l("Sex"), "birth_date": _l("Birth date"), "tmt_cpns": _l("TMT CPNS"),
+    "tmt_position": _l("TMT position"), "email": _l("Email"), "phone": _l("Phone"),
+}
+
+
+class AgencyView(ScopedModelView):
+    datamodel = ScopedInterface(Agency)
+    class_permission_name = "Agency"
+    list_title = _l("Agencies")
+    show_title = add_title = edit_title = _l("Agency")
+    label_columns = LABELS
+    list_columns = ["code", "name", "kind_label", "active"]
+    search_columns = ["code", "name", "kind", "active"]
+    add_columns = edit_columns = ["code", "name", "short_name", "kind", "address", "active"]
+    show_columns = add_columns
+    order_columns = ["code", "name"]
+    add_form_extra_fields = edit_form_extra_fields = {"kind": choice_field(_l("Kind"), AGENCY_KINDS)}
+    delete_checks = (master_data.check_agency_deletable,)
+
+
+class UnitView(ScopedModelView):
+    datamodel = ScopedInterface(Unit)
+    class_permission_name = "Unit"
+    list_title = _l("Units")
+    show_title = add_title = edit_title = _l("Unit")
+    label_columns = LABELS
+    list_columns = ["code", "name", "kind_label", "agency", "parent", "serves_public", "active"]
+    search_columns = ["code", "name", "agency", "kind", "serves_public", "active"]
+    add_columns = edit_columns = ["agency", "parent", "code", "name", "kind", "serves_public", "active"]
+    show_columns = add_columns
+    order_columns = ["code", "name"]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "kind": choice_field(_l("Kind"), UNIT_KINDS),
+        "parent": LookupField(_l("Parent unit"), model=Unit, lookup="unit"),
+    }
+    validators = (master_data.check_unit,)
+    delete_checks = (master_data.check_unit_deletable,)
+
+
+class PositionView(ScopedModelView):
+    datamodel = ScopedInterface(Position)
+    class_permission_name = "Position"
+    list_title = _l("Positions")
+    show_title = add_title = edit_title = _l("Position")
+    label_columns = {**LABELS, "parent": _l("Superior position")}
+    description_columns = {
+        "parent": _l("The position this one reports to: its holder is the evaluator (Pejabat Penilai Kinerja)."),
+    }
+    list_columns = ["code", "name", "kind", "unit", "agency", "parent"]
+    search_columns = ["code", "name", "agency", "kind", "active"]
+    add_columns = edit_columns = ["agency", "unit", "parent", "kind", "code", "name", "active"]
+    show_columns = add_columns
+    order_columns = ["code", "name"]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "unit": LookupField(_l("Unit"), model=Unit, lookup="unit"),
+        "parent": LookupField(_l("Superior position"), model=Position, lookup="position"),
+    }
+    validators = (master_data.check_position,)
+    delete_checks = (master_data.check_position_deletable,)
+
+
+class EmployeeView(ScopedModelView):
+    datamodel = ScopedInterface(Employee)
+    class_permission_name = "Employee"
+    list_title = _l("Employees")
+    show_title = add_title = edit_title = _l("Employee")
+    label_columns = LABELS
+    description_columns = {
+        "nip": _l("18 digits without spaces, e.g. 198609262015051001 (PNS) or 200012312024211001 (PPPK). "
+                  "Birth date, sex and TMT CPNS are read from it."),
+        "name": _l("Full name with academic titles, e.g. Dr. Hj. Siti Aminah, S.Pd., M.Pd."),
+    }
+    list_columns = ["nip", "name", "rank", "position", "unit", "agency", "active"]
+    search_columns = ["nip", "name", "agency", "employment_type", "active"]
+    add_columns = edit_columns = ["employment_type", "nip", "name", "agency", "unit", "position", "rank",
+                                  "tmt_position", "email", "phone", "active"]
+    show_columns = ["nip_display", "employment_type_label", "name", "sex", "birth_date", "tmt_cpns",
+                    "agency", "unit", "position", "rank", "tmt_position", "email", "phone", "active"]
+    order_columns = ["nip", "name"]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "employment_type": choice_field(_l("Employment type"), EMPLOYMENT_TYPES),
+        "unit": LookupField(_l("Unit"), model=Unit, lookup="unit"),
+        "position": LookupField(_l("Position"), model=Position, lookup="position"),
+    }
+    validators = (master_data.check_employee,)
+    delete_checks = (master_data.check_employee_deletable,)
+
+

@@ -1,0 +1,103 @@
+"""Configuration: safe defaults for the embedded SQLite demo, overridden by the environment.
+
+Every setting that differs between a laptop and production is read from an
+environment variable here, so that nothing secret lives in the repository.
+"""
+import os
+import secrets
+from pathlib import Path
+
+from flask_appbuilder.const import AUTH_DB
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("SIKINERJA_INSTANCE", BASE_DIR / "instance"))
+
+
+def _secret_key() -> str:
+    """The session-signing key: from SECRET_KEY, else generated once into instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sikinerja.db'}")
+    # psycopg 3 is the driver we ship; plain postgresql:// URLs would ask for psycopg2.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    APP_NAME = "SiKinerja"
+    APP_THEME = ""
+    APP_ICON = "/static/sikinerja/logo.svg"
+
+    SECRET_KEY = _secret_key()
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Authentication and accounts
+    AUTH_TYPE = AUTH_DB
+    AUTH_USER_REGISTRATION = False
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    # Lock an account for LOGIN_LOCK_MINUTES after this many failed attempts in a row.
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 15))
+
+    # Rate limits: the HTML login form and /api/v1/security/login share this limit.
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+
+    # CSRF for every form; the JSON API authenticates with bearer tokens instead.
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Cookies: Secure when served over HTTPS (set SESSION_COOKIE_SECURE=1 behind TLS).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    # Flask-AppBuilder: roles are declarative (app.security.roles), tables come
+    # from migrations, so FAB neither creates tables nor syncs permissions at start.
+    FAB_CREATE_DB = False
+    FAB_UPDATE_PERMS = False
+    FAB_ADD_SECURITY_API = False
+    FAB_API_SWAGGER_UI = True
+    FAB_API_MAX_PAGE_SIZE = 100
+    # The largest list page a browser may ask for (?psize_...), see app.views.base.
+    LIST_PAGE_SIZE_MAX = 100
+
+    # Language: Indonesian first, English on request (navbar switch).
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
+    # Absolute: Flask-Babel resolves relative folders inside the app package.
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = {
+        "id": {"flag": "id", "name": "Bahasa Indonesia"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+    # Uploads stay outside the web root and are served through scoped views only.
+    UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+
+    # Demo accounts: one password, printed by `make run` (demo only).
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Sikinerja#2026")

@@ -1,0 +1,102 @@
+"""One application and one migrated, seeded database for the whole session.
+
+SQLite by default (a temporary file); PostgreSQL when TEST_DATABASE_URL is set
+(its public schema is recreated). Tests that change data create their own rows.
+"""
+import os
+import re
+import tempfile
+
+import pytest
+from sqlalchemy import create_engine, text
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _fresh_database_url(tmp_dir):
+    if not POSTGRES_URL:
+        return f"sqlite:///{tmp_dir}/test.db"
+    url = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    except Exception as error:  # noqa: BLE001 — any connection failure means "no PostgreSQL here"
+        if os.environ.get("REQUIRE_POSTGRES"):
+            raise
+        pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {error}")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def app():
+    tmp_dir = tempfile.mkdtemp(prefix="sikinerja-test-")
+    os.environ["SIKINERJA_INSTANCE"] = tmp_dir
+    database_url = _fresh_database_url(tmp_dir)
+    from app import create_app
+
+    app = create_app(SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=False, TESTING=True,
+                     SERVER_NAME="localhost", UPLOAD_FOLDER=f"{tmp_dir}/uploads")
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        from app.services import seeding
+
+        upgrade()
+        seeding.ensure_roles()
+        seeding.load_reference()
+        seeding.load_demo()
+        seeding.ensure_demo_accounts(app.config["DEMO_PASSWORD"])
+    yield app
+
+
+@pytest.fixture()
+def db_session(app):
+    from app.extensions import db
+
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+def csrf_token(client, url):
+    page = client.get(url)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return match.group(1)
+
+
+def login(client, username, password=None, app_=None):
+    password = password or "Sikinerja#2026"
+    token = csrf_token(client, "/login/")
+    return client.post("/login/", data={"username": username, "password": password, "csrf_token": token})
+
+
+@pytest.fixture()
+def as_user(app):
+    """A logged-in browser for a demo account: as_user("admin.disdik")."""
+
+    def make(username):
+        client = app.test_client()
+        response = login(client, username)
+        assert response.status_code == 302, f"login of {username} failed"
+        return client
+
+    return make
+
+
+@pytest.fixture()
+def api_as(app):
+    """Bearer-token headers for a demo account: api_as("admin.disdik")."""
+
+    def make(username):
+        client = app.test_client()
+        response = client.post("/api/v1/security/login",
+                               json={"username": username, "password": "Sikinerja#2026", "provider": "db"})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return client, {"Authorization": f"Bearer {response.json['access_token']}"}
+
+    return make
