@@ -17,7 +17,7 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed compile-translations
 
 compile-translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -f -q -d translations
+	$(BIN)/pybabel compile -f -d translations
 
 # Extract our strings and FAB's own into one catalogue, merge into id/en, compile.
 translations: $(VENV)/.installed
@@ -38,7 +38,7 @@ run: seed
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q tests
 
 clean:
 	rm -rf $(VENV) instance

@@ -50,6 +50,7 @@ class EmployeeApi(ScopedApi):
     datamodel = ScopedInterface(Employee)
     class_permission_name = "Employee"
     list_columns = show_columns = ["id", "nip", "employment_type", "name", "sex", "birth_date", "tmt_cpns",
+                                   "appointment_year",
                                    "tmt_position", "email", "phone", "active",
                                    "agency.id", "agency.name", "unit.id", "unit.name",
                                    "position.id", "position.name", "rank.code", "rank.golongan"]

@@ -19,7 +19,9 @@ class Employee(Model):
     name = Column(String(150), nullable=False, index=True)
     sex = Column(String(1), nullable=False)
     birth_date = Column(Date, nullable=False)
-    tmt_cpns = Column(Date, nullable=False)
+    # TMT CPNS (first day of the month in the NIP) exists for a PNS only; a PPPK's NI holds a year.
+    tmt_cpns = Column(Date)
+    appointment_year = Column(Integer, nullable=False)
     tmt_position = Column(Date)
     agency_id = Column(Integer, ForeignKey("agency.id"), nullable=False, index=True)
     unit_id = Column(Integer, ForeignKey("unit.id"), nullable=False, index=True)

@@ -6,7 +6,7 @@ them before a write (app.views.base.GuardedWrites), import runs them per row.
 from sqlalchemy import func, select
 
 from app.domain.messages import N_, DomainError
-from app.domain.nip import parse_nip
+from app.domain.nip import appointment_date, parse_nip
 from app.extensions import db
 from app.models import Employee, Position, Unit, UserAccount
 
@@ -46,19 +46,20 @@ def check_employee(employee: Employee) -> None:
     employee.employment_type = number.employment_type
     employee.birth_date = number.birth_date
     employee.sex = number.sex
-    employee.tmt_cpns = number.appointment_date
+    employee.appointment_year = number.appointment_year
+    employee.tmt_cpns = appointment_date(number) if number.appointment_month else None
     _same_agency(employee, employee.unit, "unit", N_("The unit must belong to the employee's agency."))
     _same_agency(employee, employee.position, "position",
                  N_("The position must belong to the employee's agency."))
     if employee.rank is not None and employee.rank.employment_type != employee.employment_type:
         raise DomainError(N_("This rank is not a rank of a %(kind)s."), field="rank",
-                          params={"kind": employee.employment_type})
+                          kind=employee.employment_type)
     duplicate = db.session.execute(
         select(Employee.id).where(Employee.nip == employee.nip, Employee.id != (employee.id or 0))
     ).first()
     if duplicate:
         raise DomainError(N_("Another employee already has NIP %(nip)s."), field="nip",
-                          params={"nip": employee.nip})
+                          nip=employee.nip)
 
 
 def _refuse_if_referenced(count_query, message):

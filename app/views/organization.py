@@ -16,6 +16,7 @@ LABELS = {
     "nip": _l("NIP / NI PPPK"), "nip_display": _l("NIP / NI PPPK"),
     "employment_type": _l("Employment type"), "employment_type_label": _l("Employment type"),
     "sex": _l("Sex"), "birth_date": _l("Birth date"), "tmt_cpns": _l("TMT CPNS"),
+    "appointment_year": _l("Year first appointed"),
     "tmt_position": _l("TMT position"), "email": _l("Email"), "phone": _l("Phone"),
 }
 
@@ -92,6 +93,7 @@ class EmployeeView(ScopedModelView):
     add_columns = edit_columns = ["employment_type", "nip", "name", "agency", "unit", "position", "rank",
                                   "tmt_position", "email", "phone", "active"]
     show_columns = ["nip_display", "employment_type_label", "name", "sex", "birth_date", "tmt_cpns",
+                    "appointment_year",
                     "agency", "unit", "position", "rank", "tmt_position", "email", "phone", "active"]
     order_columns = ["nip", "name"]
     add_form_extra_fields = edit_form_extra_fields = {

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-29 03:59:32.564423
+Create Date: 2026-11-29 04:11:29.469131
 
 """
 from alembic import op
@@ -227,7 +227,8 @@ def upgrade():
     sa.Column('name', sa.String(length=150), nullable=False),
     sa.Column('sex', sa.String(length=1), nullable=False),
     sa.Column('birth_date', sa.Date(), nullable=False),
-    sa.Column('tmt_cpns', sa.Date(), nullable=False),
+    sa.Column('tmt_cpns', sa.Date(), nullable=True),
+    sa.Column('appointment_year', sa.Integer(), nullable=False),
     sa.Column('tmt_position', sa.Date(), nullable=True),
     sa.Column('agency_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),

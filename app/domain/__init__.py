@@ -1,0 +1,1 @@
+"""Pure rules of performance management (PermenPANRB, PP, SE): no Flask, no database."""

@@ -1,0 +1,101 @@
+"""Competency development: JP hours and the kinds of training (PP 11/2017 art. 203(4); RULES §9)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+from types import MappingProxyType
+
+from app.domain.messages import DomainError, N_
+from app.domain.numbers import Number, to_decimal
+
+REQUIRED_JP_PER_YEAR = 20
+MINUTES_PER_JP = 45
+JP_DECIMAL_PLACES = 2
+
+
+def jp_from_minutes(minutes: Number, *, minutes_per_jp: int = MINUTES_PER_JP) -> Decimal:
+    """Jam pelajaran (JP) for a duration in minutes.
+
+    (policy) ``minutes_per_jp`` defaults to 45 (1 JP = 45 minutes). The
+    result is cut (not rounded) to 2 decimals, so nobody is credited with
+    minutes they did not attend: 60 minutes → 1.33 JP.
+    """
+    duration = to_decimal(minutes, field="minutes")
+    if duration < 0:
+        raise DomainError(N_("The duration cannot be negative"), field="minutes")
+    per_jp = to_decimal(minutes_per_jp, field="minutes_per_jp")
+    if per_jp <= 0:
+        raise DomainError(N_("A JP must last more than zero minutes"), field="minutes_per_jp")
+    return (duration / per_jp).quantize(Decimal(1).scaleb(-JP_DECIMAL_PLACES),
+                                        rounding=ROUND_DOWN)
+
+
+def is_jp_compliant(total_jp: Number, *, required: Number = REQUIRED_JP_PER_YEAR) -> bool:
+    """Whether a PNS reached the yearly JP of competency development (PP 11/2017 art. 203(4)).
+
+    Every PNS has the right to at least 20 JP a year; ``required`` can be
+    raised by a local rule.
+    """
+    return jp_shortfall(total_jp, required=required) == 0
+
+
+def jp_shortfall(total_jp: Number, *, required: Number = REQUIRED_JP_PER_YEAR) -> Decimal:
+    """The JP still missing to reach the yearly minimum (0 when reached; PP 11/2017 art. 203(4))."""
+    missing = to_decimal(required, field="required") - to_decimal(total_jp, field="total_jp")
+    return max(missing, Decimal(0))
+
+
+@dataclass(frozen=True)
+class TrainingKind:
+    """A kind of competency development as SIASN lists it; ``classical`` = klasikal."""
+
+    code: str
+    name: str
+    classical: bool
+
+
+def _kinds(classical: bool, *names: tuple[str, str]) -> tuple[TrainingKind, ...]:
+    return tuple(TrainingKind(code, name, classical) for code, name in names)
+
+
+TRAINING_KINDS: tuple[TrainingKind, ...] = _kinds(
+    True,
+    ("DIKLAT_STRUKTURAL", "Diklat Struktural"),
+    ("DIKLAT_FUNGSIONAL", "Diklat Fungsional"),
+    ("DIKLAT_TEKNIS", "Diklat Teknis"),
+    ("WORKSHOP", "Workshop"),
+    ("PELATIHAN_MANAJERIAL", "Pelatihan Manajerial"),
+    ("SOSIAL_KULTURAL", "Sosial Kultural"),
+    ("SOSIALISASI", "Sosialisasi"),
+    ("BIMBINGAN_TEKNIS", "Bimbingan Teknis"),
+    ("SEMINAR", "Seminar"),
+    ("MAGANG", "Magang"),
+    ("KURSUS", "Kursus"),
+    ("PENATARAN", "Penataran"),
+) + _kinds(
+    False,
+    ("COACHING", "Coaching"),
+    ("MENTORING", "Mentoring"),
+    ("E_LEARNING", "E-Learning"),
+    ("PELATIHAN_JARAK_JAUH", "Pelatihan Jarak Jauh"),
+    ("DETASERING", "Detasering"),
+    ("OUTBOUND", "Outbound"),
+    ("BENCHMARKING", "Benchmarking"),
+    ("PERTUKARAN_PEGAWAI", "Pertukaran Pegawai"),
+    ("BELAJAR_MANDIRI", "Belajar Mandiri"),
+    ("KOMUNITAS_BELAJAR", "Komunitas Belajar"),
+    ("BIMBINGAN_DI_TEMPAT_KERJA", "Bimbingan di Tempat Kerja"),
+)
+
+TRAINING_KIND_BY_CODE: Mapping[str, TrainingKind] = MappingProxyType(
+    {kind.code: kind for kind in TRAINING_KINDS})
+
+
+def validate_training(jp: Number, start: date, end: date) -> None:
+    """A training record needs JP above zero and an end not before its start (RULES §9)."""
+    if to_decimal(jp, field="jp") <= 0:
+        raise DomainError(N_("The JP must be greater than zero"), field="jp")
+    if end < start:
+        raise DomainError(N_("The end date cannot be before the start date"), field="end")
