@@ -10,6 +10,8 @@ import tempfile
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests import helpers
+
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 
@@ -38,8 +40,11 @@ def app():
     database_url = _fresh_database_url(tmp_dir)
     from app import create_app
 
-    app = create_app(SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=False, TESTING=True,
-                     SERVER_NAME="localhost", UPLOAD_FOLDER=f"{tmp_dir}/uploads")
+    app = create_app(SQLALCHEMY_DATABASE_URI=database_url, TESTING=True, SERVER_NAME="localhost",
+                     UPLOAD_FOLDER=f"{tmp_dir}/uploads")
+    # Tests log in far more often than a person; the rate-limit test switches it back on.
+    app.appbuilder.sm.limiter.enabled = False
+    helpers.bind(app)
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -51,15 +56,6 @@ def app():
         seeding.load_demo()
         seeding.ensure_demo_accounts(app.config["DEMO_PASSWORD"])
     yield app
-
-
-@pytest.fixture()
-def db_session(app):
-    from app.extensions import db
-
-    with app.app_context():
-        yield db.session
-        db.session.rollback()
 
 
 def csrf_token(client, url):

@@ -1,29 +1,52 @@
-"""Small queries the access tests share: ids and counts straight from the database."""
+"""Database look-ups for tests, each in its own short application context.
+
+Holding one app context across test-client requests would share a session
+between the test and the requests and hide stale-data bugs (FAB_NOTES.md).
+"""
+from contextlib import contextmanager
+
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Agency, UserAccount
 
+_app = None
+
+
+def bind(app) -> None:
+    global _app
+    _app = app
+
+
+@contextmanager
+def database():
+    with _app.app_context():
+        yield db.session
+        db.session.rollback()
+
 
 def agency_id(code):
-    return db.session.execute(select(Agency.id).where(Agency.code == code)).scalar_one()
+    with database() as session:
+        return session.execute(select(Agency.id).where(Agency.code == code)).scalar_one()
 
 
 def count(model, **where):
     statement = select(func.count()).select_from(model)
     for column, value in where.items():
         statement = statement.where(getattr(model, column) == value)
-    return db.session.execute(statement).scalar_one()
+    with database() as session:
+        return session.execute(statement).scalar_one()
 
 
 def first_id(model, agency_code):
-    return db.session.execute(
-        select(model.id).where(model.agency_id == agency_id(agency_code)).order_by(model.id)
-    ).scalars().first()
+    agency = agency_id(agency_code)
+    with database() as session:
+        return session.execute(
+            select(model.id).where(model.agency_id == agency).order_by(model.id)).scalars().first()
 
 
 def employee_of(username):
-    user = db.session.execute(select(UserAccount).where(UserAccount.username == username)).scalar_one()
-    return user.employee
-
-
+    """(id, nip, position_id) of the employee behind a demo account."""
+    with database() as session:
+        user = session.execute(select(UserAccount).where(UserAccount.username == username)).scalar_one()
+        return user.employee.id, user.employee.nip, user.employee.position_id

@@ -1,10 +1,9 @@
 """Login, language, lock-out, rate limits, CSRF, audit and privilege escalation."""
 from sqlalchemy import select
 
-from app.extensions import db
 from app.models import AuditEntry, Unit, UserAccount
 from tests.conftest import csrf_token, login
-from tests.helpers import first_id
+from tests.helpers import agency_id, count, database, first_id
 
 
 def test_login_page_is_indonesian_with_english_switch(app):
@@ -38,9 +37,9 @@ def test_account_locks_after_repeated_failures(app):
         login(client, "uji.kunci", "salah-salah")
     response = login(client, "uji.kunci")  # right password, but locked
     assert "/login" in response.headers.get("Location", "/login")
-    with app.app_context():
-        assert db.session.get(UserAccount, user_id).locked_until is not None
-        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.username == "uji.kunci")).all()
+    with database() as session:
+        assert session.get(UserAccount, user_id).locked_until is not None
+        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.username == "uji.kunci")).all()
         assert "account_locked" in actions and "login_refused_locked" in actions
 
 
@@ -62,44 +61,88 @@ def test_login_is_rate_limited_on_form_and_api(app):
         limiter.enabled = False
 
 
-def test_post_without_csrf_token_is_refused(app, as_user, db_session):
+def test_post_without_csrf_token_is_refused(as_user):
     client = as_user("admin.disdik")
     target = first_id(Unit, "DISDIKBUD")
     response = client.post(f"/unitview/delete/{target}")
     assert response.status_code == 400
-    assert db_session.get(Unit, target) is not None
+    assert count(Unit, id=target) == 1
 
 
-def test_change_is_audited_with_before_and_after(app, api_as, db_session):
+def latest_audit(entity, entity_id, action="update"):
+    with database() as session:
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id), AuditEntry.action == action)
+            .order_by(AuditEntry.id.desc())).first()
+        return entry.username, entry.ip_address, entry.changes
+
+
+def test_change_is_audited_with_before_and_after(api_as):
     client, headers = api_as("admin.disdik")
     unit = first_id(Unit, "DISDIKBUD")
-    old_name = db_session.get(Unit, unit).name
+    with database() as session:
+        old_name = session.get(Unit, unit).name
     assert client.put(f"/api/v1/unit/{unit}", json={"name": old_name + " (ubah)"}, headers=headers).status_code == 200
-    entry = db_session.scalars(select(AuditEntry).where(AuditEntry.entity == "Unit", AuditEntry.entity_id == str(unit),
-                                                        AuditEntry.action == "update")
-                               .order_by(AuditEntry.id.desc())).first()
-    assert entry.username == "admin.disdik" and entry.ip_address
-    assert entry.changes["name"] == {"before": old_name, "after": old_name + " (ubah)"}
+    username, address, changes = latest_audit("Unit", unit)
+    assert username == "admin.disdik" and address
+    assert changes["name"] == {"before": old_name, "after": old_name + " (ubah)"}
     client.put(f"/api/v1/unit/{unit}", json={"name": old_name}, headers=headers)
 
 
-def test_audit_log_is_read_only_and_hidden_from_agency_admins(app, as_user, db_session):
+def test_audit_log_is_read_only_and_hidden_from_agency_admins(as_user):
     admin = as_user("admin")
-    entry = db_session.scalars(select(AuditEntry.id)).first()
+    with database() as session:
+        entry = session.scalars(select(AuditEntry.id)).first()
     assert admin.get(f"/auditentryview/show/{entry}").status_code == 200
     assert admin.get(f"/auditentryview/edit/{entry}").status_code == 404
     assert admin.get(f"/auditentryview/delete/{entry}").status_code in (404, 405)
     assert as_user("admin.disdik").get("/auditentryview/list/").status_code in (302, 403)
 
 
-def test_hr_admin_cannot_grant_admin_role(app, as_user, db_session):
+def account(username):
+    """The fields of a user-edit form, as the account is now."""
+    with database() as session:
+        user = session.scalars(select(UserAccount).where(UserAccount.username == username)).one()
+        return {"id": user.id, "first_name": user.first_name, "last_name": user.last_name,
+                "username": user.username, "email": user.email, "active": "y",
+                "roles": [str(role.id) for role in user.roles], "role_names": {r.name for r in user.roles},
+                "agencies": {agency.code for agency in user.agencies}}
+
+
+def edit_account(client, username, **changes):
+    form = account(username)
+    token = csrf_token(client, f"/users/edit/{form['id']}")
+    data = {key: form[key] for key in ("first_name", "last_name", "username", "email", "active", "roles")}
+    data.update(changes, csrf_token=token)
+    return client.post(f"/users/edit/{form['id']}", data=data, follow_redirects=True)
+
+
+def test_hr_admin_cannot_grant_admin_role(app, as_user):
+    with database():
+        admin_role = str(app.appbuilder.sm.find_role("Admin").id)
+    edit_account(as_user("hr.bkpsdm"), "pegawai.dinkes", roles=[admin_role])
+    assert "Admin" not in account("pegawai.dinkes")["role_names"]
+
+
+def test_hr_admin_assigns_agency_scope_and_it_is_audited(as_user):
     client = as_user("hr.bkpsdm")
-    target = db_session.scalars(select(UserAccount).where(UserAccount.username == "pegawai.dinkes")).one()
-    admin_role = app.appbuilder.sm.find_role("Admin")
-    token = csrf_token(client, f"/users/edit/{target.id}")
-    client.post(f"/users/edit/{target.id}", data={
-        "csrf_token": token, "first_name": target.first_name, "last_name": target.last_name,
-        "username": target.username, "email": target.email, "active": "y",
-        "roles": [str(admin_role.id)]}, follow_redirects=True)
-    db_session.expire_all()
-    assert "Admin" not in {role.name for role in db_session.get(UserAccount, target.id).roles}
+    dinkes, disdukcapil = agency_id("DINKES"), agency_id("DISDUKCAPIL")
+    edit_account(client, "admin.dinkes", agencies=[str(dinkes), str(disdukcapil)])
+    assert account("admin.dinkes")["agencies"] == {"DINKES", "DISDUKCAPIL"}
+    username, _, changes = latest_audit("UserAccount", account("admin.dinkes")["id"])
+    assert username == "hr.bkpsdm"
+    assert changes["agencies"]["added"] == ["Dinas Kependudukan dan Pencatatan Sipil"]
+    edit_account(client, "admin.dinkes", agencies=[str(dinkes)])
+    assert account("admin.dinkes")["agencies"] == {"DINKES"}
+
+
+def test_weak_password_is_refused_for_new_user(app, as_user):
+    client = as_user("hr.bkpsdm")
+    with database():
+        employee_role = str(app.appbuilder.sm.find_role("Employee").id)
+    token = csrf_token(client, "/users/add")
+    client.post("/users/add", data={
+        "csrf_token": token, "first_name": "Lemah", "last_name": "Sandi", "username": "sandi.lemah",
+        "email": "sandi.lemah@example.test", "active": "y", "roles": [employee_role],
+        "password": "password", "conf_password": "password"}, follow_redirects=True)
+    assert count(UserAccount, username="sandi.lemah") == 0

@@ -1,4 +1,8 @@
-"""REST resources for master data: /api/v1/agency/, /unit/, /position/, /employee/, /rank/."""
+"""REST resources for master data: /api/v1/agency/, /unit/, /position/, /employee/, /rank/.
+
+Optional relations are listed by their id column: FAB selects dotted columns
+(``parent.name``) with an inner join, which would hide rows whose relation is empty.
+"""
 from app.models import Agency, Employee, Position, Rank, Unit
 from app.security.scope import ScopedInterface
 from app.services import master_data
@@ -23,7 +27,7 @@ class UnitApi(ScopedApi):
     datamodel = ScopedInterface(Unit)
     class_permission_name = "Unit"
     list_columns = show_columns = ["id", "code", "name", "kind", "serves_public", "active",
-                                   "agency.id", "agency.name", "parent.id", "parent.name"]
+                                   "agency.id", "agency.name", "parent_id"]
     add_columns = edit_columns = ["agency", "parent", "code", "name", "kind", "serves_public", "active"]
     search_columns = ["code", "name", "agency", "kind", "serves_public"]
     order_columns = ["code", "name"]
@@ -36,8 +40,7 @@ class PositionApi(ScopedApi):
     datamodel = ScopedInterface(Position)
     class_permission_name = "Position"
     list_columns = show_columns = ["id", "code", "name", "active", "kind.code", "kind.name",
-                                   "agency.id", "agency.name", "unit.id", "unit.name",
-                                   "parent.id", "parent.name"]
+                                   "agency.id", "agency.name", "unit.id", "unit.name", "parent_id"]
     add_columns = edit_columns = ["agency", "unit", "parent", "kind", "code", "name", "active"]
     search_columns = ["code", "name", "agency", "unit", "kind"]
     order_columns = ["code", "name"]
@@ -52,8 +55,8 @@ class EmployeeApi(ScopedApi):
     list_columns = show_columns = ["id", "nip", "employment_type", "name", "sex", "birth_date", "tmt_cpns",
                                    "appointment_year",
                                    "tmt_position", "email", "phone", "active",
-                                   "agency.id", "agency.name", "unit.id", "unit.name",
-                                   "position.id", "position.name", "rank.code", "rank.golongan"]
+                                   "agency.id", "agency.name", "unit.id", "unit.name", "position_id",
+                                   "rank_id"]
     add_columns = edit_columns = ["employment_type", "nip", "name", "agency", "unit", "position", "rank",
                                   "tmt_position", "email", "phone", "active"]
     search_columns = ["nip", "name", "agency", "unit", "employment_type", "active"]

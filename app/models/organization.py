@@ -28,15 +28,6 @@ UNIT_KINDS = (
     ("PELAYANAN", _l("Service counter")),
 )
 
-POSITION_CATEGORIES = (
-    ("JPT", _l("High leadership (JPT)")),
-    ("ADMINISTRATOR", _l("Administrator")),
-    ("PENGAWAS", _l("Supervisor (Pengawas)")),
-    ("PELAKSANA", _l("Staff (Pelaksana)")),
-    ("FUNGSIONAL_KEAHLIAN", _l("Functional, expert")),
-    ("FUNGSIONAL_KETERAMPILAN", _l("Functional, skilled")),
-)
-
 EMPLOYMENT_TYPES = (("PNS", _l("Civil servant (PNS)")), ("PPPK", _l("Contract civil servant (PPPK)")))
 
 

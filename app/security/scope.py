@@ -5,6 +5,8 @@ so a model cannot be exposed by accident):
 
 * ``__scope_agency__`` — the column that ties a row to an agency;
 * ``__scope_owner__`` — the column that holds the employee the row belongs to;
+* ``__scope_evaluator__`` — the column that holds the employee who evaluates the row
+  (set when HR Admin names an acting evaluator instead of the reporting line);
 * ``__scope_reference__ = True`` — reference data every signed-in user may read.
 
 Who sees what (DESIGN.md, "Who uses it"):
@@ -38,7 +40,7 @@ EMPLOYEE = "Employee"
 GLOBAL_ROLES = frozenset({ADMIN, HR_ADMIN})
 AGENCY_READ_ROLES = frozenset({AGENCY_ADMIN, LEADER})
 AGENCY_WRITE_ROLES = frozenset({AGENCY_ADMIN})
-SCOPE_DECLARATIONS = ("__scope_agency__", "__scope_owner__", "__scope_reference__")
+SCOPE_DECLARATIONS = ("__scope_agency__", "__scope_owner__", "__scope_evaluator__", "__scope_reference__")
 
 
 class OutOfScope(DomainError):
@@ -110,6 +112,9 @@ def read_filter(model, scope: UserScope):
         conditions.append(owner == scope.employee_id)
         if scope.supervised_position_id:
             conditions.append(owner.in_(_subordinate_ids(scope.supervised_position_id)))
+    evaluator_column = getattr(model, "__scope_evaluator__", None)
+    if evaluator_column and scope.employee_id and scope.supervised_position_id:
+        conditions.append(getattr(model, evaluator_column) == scope.employee_id)
     return or_(*conditions) if conditions else false()
 
 

@@ -54,9 +54,10 @@ def check_employee(employee: Employee) -> None:
     if employee.rank is not None and employee.rank.employment_type != employee.employment_type:
         raise DomainError(N_("This rank is not a rank of a %(kind)s."), field="rank",
                           kind=employee.employment_type)
-    duplicate = db.session.execute(
-        select(Employee.id).where(Employee.nip == employee.nip, Employee.id != (employee.id or 0))
-    ).first()
+    with db.session.no_autoflush:  # a flush here would find the new row itself
+        duplicate = db.session.execute(
+            select(Employee.id).where(Employee.nip == employee.nip, Employee.id != (employee.id or 0))
+        ).first()
     if duplicate:
         raise DomainError(N_("Another employee already has NIP %(nip)s."), field="nip",
                           nip=employee.nip)

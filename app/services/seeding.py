@@ -9,6 +9,9 @@ from flask import current_app
 from flask_appbuilder.security.manager import BaseSecurityManager
 from sqlalchemy import select
 
+from app.domain.ikm import ELEMENT_BY_CODE
+from app.domain.ranks import POSITION_KINDS, PNS_RANKS, PPPK_GRADES
+from app.domain.training import TRAINING_KINDS
 from app.extensions import db
 from app.models import (
     Agency,
@@ -43,10 +46,19 @@ def _upsert(model, key: str, values: dict):
 
 
 def load_reference() -> None:
-    for rank in _read("reference/ranks.json"):
-        _upsert(Rank, "code", rank)
-    for kind in _read("reference/position_kinds.json"):
-        _upsert(PositionKind, "code", kind)
+    """Ranks, position kinds and training kinds come from app.domain (the one copy of those
+    regulatory lists); BerAKHLAK guides and SKM answer labels from seeds/reference."""
+    for rank in PNS_RANKS:
+        _upsert(Rank, "code", {"code": str(rank.code), "golongan": rank.golongan, "pangkat": rank.pangkat,
+                               "employment_type": "PNS"})
+    for grade in PPPK_GRADES:
+        _upsert(Rank, "code", {"code": f"PPPK-{grade.golongan}", "golongan": grade.golongan, "pangkat": None,
+                               "employment_type": "PPPK"})
+    for order, kind in enumerate(POSITION_KINDS, start=1):
+        _upsert(PositionKind, "code", {"code": kind.code, "name": kind.name, "category": kind.category.value,
+                                       "level_order": order})
+    for kind in TRAINING_KINDS:
+        _upsert(TrainingKind, "code", {"code": kind.code, "name": kind.name, "classical": kind.classical})
     for value in _read("reference/berakhlak.json"):
         core_value = _upsert(CoreValue, "code", {k: value[k] for k in ("code", "name", "order")})
         db.session.flush()
@@ -58,12 +70,11 @@ def load_reference() -> None:
             db.session.add(guide)
     for element in _read("reference/skm_elements.json"):
         _upsert(SurveyElement, "code", {
-            "code": element["code"], "name": element["name"], "name_en": element.get("name_en"),
-            "question": element.get("question"), "question_en": element.get("question_en"),
-            "order": element["order"], "answer_labels": element["answers"],
+            "code": element["code"], "name": ELEMENT_BY_CODE[element["code"]].name,
+            "name_en": element.get("name_en"), "question": element.get("question"),
+            "question_en": element.get("question_en"), "order": element["order"],
+            "answer_labels": element["answers"],
         })
-    for kind in _read("reference/training_kinds.json"):
-        _upsert(TrainingKind, "code", kind)
     db.session.commit()
 
 

@@ -1,14 +1,18 @@
-"""Search-as-you-type selects for relations too large for a plain <select> (employees, positions, units).
+"""Form fields: search-as-you-type selects for large relations, and the NIP field.
+
+Lookups: for relations too large for a plain <select> (employees, positions, units).
 
 The browser asks a scoped, paginated lookup endpoint (app.views.lookup) as the
 user types; the posted id is resolved through the same scoped interface, so a
 foreign row can neither be listed nor submitted.
 """
 from flask import url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
-from wtforms import Field, ValidationError
+from wtforms import Field, StringField, ValidationError
 
+from app.domain.messages import DomainError
+from app.domain.nip import parse_nip
 from app.security.scope import ScopedInterface
 
 
@@ -46,3 +50,21 @@ class LookupField(Field):
     def pre_validate(self, form):
         if self._raw and self._raw != "__None" and self.data is None:
             raise ValidationError(_l("Not a valid choice"))
+
+
+def _without_spaces(value):
+    return "".join(value.split()) if isinstance(value, str) else value
+
+
+class NipField(StringField):
+    """NIP / NI PPPK: accepts the spaced display form and says next to the field which part is wrong."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, filters=[_without_spaces], **kwargs)
+
+    def pre_validate(self, form):
+        employment_type = getattr(form, "employment_type", None)
+        try:
+            parse_nip(self.data or "", employment_type.data if employment_type else None)
+        except DomainError as error:
+            raise ValidationError(gettext(str(error.message), **error.params)) from None

@@ -6,7 +6,7 @@ from app.models.organization import AGENCY_KINDS, EMPLOYMENT_TYPES, UNIT_KINDS
 from app.security.scope import ScopedInterface
 from app.services import master_data
 from app.views.base import ScopedModelView, choice_field
-from app.views.fields import LookupField
+from app.views.fields import LookupField, NipField
 
 LABELS = {
     "code": _l("Code"), "name": _l("Name"), "short_name": _l("Short name"), "kind": _l("Kind"),
@@ -77,6 +77,10 @@ class PositionView(ScopedModelView):
     delete_checks = (master_data.check_position_deletable,)
 
 
+NIP_HELP = _l("18 digits, e.g. 198609262015051001 (PNS) or 200012312024211001 (PPPK); spaces "
+           "are ignored. Birth date, sex and TMT CPNS are read from it.")
+
+
 class EmployeeView(ScopedModelView):
     datamodel = ScopedInterface(Employee)
     class_permission_name = "Employee"
@@ -84,8 +88,6 @@ class EmployeeView(ScopedModelView):
     show_title = add_title = edit_title = _l("Employee")
     label_columns = LABELS
     description_columns = {
-        "nip": _l("18 digits without spaces, e.g. 198609262015051001 (PNS) or 200012312024211001 (PPPK). "
-                  "Birth date, sex and TMT CPNS are read from it."),
         "name": _l("Full name with academic titles, e.g. Dr. Hj. Siti Aminah, S.Pd., M.Pd."),
     }
     list_columns = ["nip", "name", "rank", "position", "unit", "agency", "active"]
@@ -98,6 +100,7 @@ class EmployeeView(ScopedModelView):
     order_columns = ["nip", "name"]
     add_form_extra_fields = edit_form_extra_fields = {
         "employment_type": choice_field(_l("Employment type"), EMPLOYMENT_TYPES),
+        "nip": NipField(_l("NIP / NI PPPK"), description=NIP_HELP),
         "unit": LookupField(_l("Unit"), model=Unit, lookup="unit"),
         "position": LookupField(_l("Position"), model=Position, lookup="position"),
     }
