@@ -146,3 +146,13 @@ def test_weak_password_is_refused_for_new_user(app, as_user):
         "email": "sandi.lemah@example.test", "active": "y", "roles": [employee_role],
         "password": "password", "conf_password": "password"}, follow_redirects=True)
     assert count(UserAccount, username="sandi.lemah") == 0
+
+
+def test_audit_entries_cannot_be_changed_through_the_orm(app):
+    import pytest
+
+    with database() as session:
+        entry = session.scalars(select(AuditEntry)).first()
+        entry.summary = "tampered"
+        with pytest.raises(PermissionError):
+            session.flush()

@@ -25,6 +25,10 @@ def translated(error: DomainError) -> str:
     return gettext(str(error.message), **error.params)
 
 
+def yes_no(value) -> str:
+    return gettext("Yes") if value else gettext("No")
+
+
 def choice_field(label, choices):
     """A select of stored codes shown with their translated labels."""
     return SelectField(label, choices=[(code, text) for code, text in choices], widget=Select2Widget())
@@ -66,6 +70,7 @@ class GuardedWrites:
 class ScopedModelView(GuardedWrites, ModelView):
     method_permission_name = READ_WRITE_PERMISSIONS
     page_size = 25
+    formatters_columns = {"active": yes_no, "serves_public": yes_no, "classical": yes_no}
 
     def _refuse(self, error):
         raise ValueError(translated(error))
