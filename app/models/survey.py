@@ -1,6 +1,52 @@
-"""Reference data of the public satisfaction survey (SKM, PermenPANRB 14/2017)."""
+"""The public satisfaction survey (SKM, PermenPANRB 14/2017): its reference elements, the survey
+periods of each service unit, the citizens' responses and the unit's follow-up plans.
+
+A service unit (Unit Layanan) is a `Unit` with ``serves_public`` set; no separate table.
+Periods, responses and plans carry the unit's agency in their own ``agency_id`` column
+(kept in step with the unit by `_UnitOwned`) so that the scope filter needs no join.
+"""
 from flask_appbuilder.models.sqla import Model
-from sqlalchemy import JSON, Column, Integer, String, Text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import declared_attr, relationship, validates
+
+from app.domain.ikm import SURVEY_ELEMENTS
+from app.models.audit import utcnow
+from app.models.employee import Employee
+from app.models.organization import Agency, Unit, choice_label
+
+PERIOD_KINDS = (("QUARTER", _l("Quarter")), ("SEMESTER", _l("Semester")), ("YEAR", _l("Year")))
+PLAN_STATUSES = (("PLANNED", _l("Planned")), ("IN_PROGRESS", _l("In progress")), ("DONE", _l("Done")))
+
+# Respondent profile (all optional, none identifies a person): the groups of the SKM report form.
+SEXES = (("M", _l("Male")), ("F", _l("Female")))
+AGE_BANDS = (("<20", _l("Under 20")), ("20-29", "20–29"), ("30-39", "30–39"), ("40-49", "40–49"),
+             ("50-59", "50–59"), ("60+", _l("60 or older")))
+EDUCATIONS = (("SD", _l("Primary school or less")), ("SMP", _l("Junior high school")),
+              ("SMA", _l("Senior high school")), ("D1-D3", _l("Diploma (D1–D3)")),
+              ("D4-S1", _l("Bachelor (D4/S1)")), ("S2-S3", _l("Master or doctorate (S2/S3)")))
+OCCUPATIONS = (("PNS", _l("Civil servant / TNI / Polri")), ("SWASTA", _l("Private employee")),
+               ("WIRAUSAHA", _l("Self-employed")), ("PELAJAR", _l("Student")),
+               ("IRT", _l("Homemaker")), ("LAINNYA", _l("Other")))
+PROFILE_CHOICES = {"sex": SEXES, "age_band": AGE_BANDS, "education": EDUCATIONS, "occupation": OCCUPATIONS}
+
+# Answer columns u1..u9, named after the element codes (never by position in a form).
+ANSWER_COLUMNS = tuple(element.code.lower() for element in SURVEY_ELEMENTS)
+SUGGESTION_MAX_LENGTH = 1000
+SERVICE_USED_MAX_LENGTH = 120
 
 
 class SurveyElement(Model):
@@ -20,3 +66,153 @@ class SurveyElement(Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class _UnitOwned:
+    """A row that belongs to a service unit; its agency follows the unit (for the scope filter)."""
+
+    __scope_agency__ = "agency_id"
+
+    @declared_attr
+    def agency_id(cls):
+        return Column(Integer, ForeignKey("agency.id"), nullable=False, index=True)
+
+    @declared_attr
+    def unit_id(cls):
+        return Column(Integer, ForeignKey("unit.id"), nullable=False, index=True)
+
+    @declared_attr
+    def agency(cls):
+        return relationship(Agency, lazy="joined", innerjoin=True)
+
+    @declared_attr
+    def unit(cls):
+        return relationship(Unit, lazy="joined", innerjoin=True)
+
+    @validates("unit")
+    def _agency_follows_unit(self, key, unit):
+        # Set before the scope guard runs, so a write is checked against the unit's agency.
+        if unit is not None:
+            self.agency = unit.agency
+        return unit
+
+
+class SurveyPeriod(_UnitOwned, Model):
+    """A survey period of a service unit (quarter, semester or year) with its estimated population."""
+
+    __tablename__ = "survey_period"
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="ck_survey_period_dates"),
+        CheckConstraint("population >= 0", name="ck_survey_period_population"),
+        Index("ix_survey_period_unit_dates", "unit_id", "start_date", "end_date"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(10), nullable=False, default="QUARTER")
+    start_date = Column(Date, nullable=False)
+    end_date = Column(Date, nullable=False)
+    # Estimated number of service users in the period: the N of the Krejcie–Morgan sample.
+    population = Column(Integer, nullable=False, default=0)
+    is_open = Column(Boolean, nullable=False, default=True)
+
+    def __str__(self):
+        return f"{self.unit} · {self.name}" if self.unit is not None else self.name
+
+    @property
+    def name(self) -> str:
+        """Q3 2026, S1 2026, 2026 — or the dates when the period is irregular."""
+        if self.start_date is None or self.end_date is None:
+            return ""
+        year = self.start_date.year
+        if self.kind == "QUARTER":
+            return f"Q{(self.start_date.month - 1) // 3 + 1} {year}"
+        if self.kind == "SEMESTER":
+            return f"S{(self.start_date.month - 1) // 6 + 1} {year}"
+        if self.kind == "YEAR" and self.end_date.year == year:
+            return str(year)
+        return f"{self.start_date:%d/%m/%Y}–{self.end_date:%d/%m/%Y}"
+
+    @property
+    def kind_label(self):
+        return choice_label(PERIOD_KINDS, self.kind)
+
+
+class SurveyResponse(_UnitOwned, Model):
+    """One citizen's answers on a service unit: nine answers 1–4 (None when skipped), an optional
+    profile, optionally the officer who served. Never deleted: excluded from the IKM instead."""
+
+    __tablename__ = "survey_response"
+    __table_args__ = (
+        # The IKM of a period sums over its included responses; the trend groups by period.
+        Index("ix_survey_response_period_excluded", "period_id", "excluded"),
+        # Duplicate detection looks for the same client within the last minutes.
+        Index("ix_survey_response_client_time", "client_hash", "submitted_at"),
+        Index("ix_survey_response_officer_time", "officer_id", "submitted_at"),
+        *(CheckConstraint(f"{column} BETWEEN 1 AND 4", name=f"ck_survey_response_{column}")
+          for column in ANSWER_COLUMNS),
+    )
+
+    id = Column(Integer, primary_key=True)
+    period_id = Column(Integer, ForeignKey("survey_period.id"), nullable=False)
+    u1 = Column(SmallInteger)
+    u2 = Column(SmallInteger)
+    u3 = Column(SmallInteger)
+    u4 = Column(SmallInteger)
+    u5 = Column(SmallInteger)
+    u6 = Column(SmallInteger)
+    u7 = Column(SmallInteger)
+    u8 = Column(SmallInteger)
+    u9 = Column(SmallInteger)
+    sex = Column(String(1))
+    age_band = Column(String(8))
+    education = Column(String(8))
+    occupation = Column(String(12))
+    service_used = Column(String(SERVICE_USED_MAX_LENGTH))
+    suggestion = Column(String(SUGGESTION_MAX_LENGTH))
+    officer_id = Column(Integer, ForeignKey("employee.id"))
+    # HMAC-SHA256 of the client address with the app's secret: detects repeats, identifies nobody.
+    client_hash = Column(String(64), nullable=False)
+    submitted_at = Column(DateTime, nullable=False, default=utcnow)
+    excluded = Column(Boolean, nullable=False, default=False)
+    excluded_reason = Column(String(255))
+    excluded_by = Column(String(128))
+    excluded_at = Column(DateTime)
+
+    period = relationship(SurveyPeriod, lazy="joined", innerjoin=True)
+    officer = relationship(Employee, lazy="selectin")
+
+    def __str__(self):
+        return f"#{self.id} {self.unit} {self.submitted_at:%Y-%m-%d %H:%M}" if self.submitted_at \
+            else f"#{self.id}"
+
+    def answers(self) -> dict[str, int | None]:
+        """Answers by element code (U1..U9)."""
+        return {element.code: getattr(self, element.code.lower()) for element in SURVEY_ELEMENTS}
+
+    @property
+    def answers_text(self) -> str:
+        return " ".join(f"{code}:{answer if answer is not None else '–'}"
+                        for code, answer in self.answers().items())
+
+
+class ImprovementPlan(_UnitOwned, Model):
+    """Rencana tindak lanjut: what a unit will improve on an element, published with its IKM."""
+
+    __tablename__ = "improvement_plan"
+
+    id = Column(Integer, primary_key=True)
+    period_id = Column(Integer, ForeignKey("survey_period.id"), index=True)
+    element_id = Column(Integer, ForeignKey("survey_element.id"), nullable=False)
+    action = Column(Text, nullable=False)
+    target_date = Column(Date)
+    status = Column(String(12), nullable=False, default="PLANNED")
+
+    period = relationship(SurveyPeriod, lazy="selectin")
+    element = relationship(SurveyElement, lazy="joined", innerjoin=True)
+
+    def __str__(self):
+        return f"{self.unit} · {self.element.code if self.element else ''}: {(self.action or '')[:60]}"
+
+    @property
+    def status_label(self):
+        return choice_label(PLAN_STATUSES, self.status)
