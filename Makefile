@@ -6,7 +6,9 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 FAB_DIR = $(shell $(BIN)/python -c 'import flask_appbuilder, os; print(os.path.dirname(flask_appbuilder.__file__))')
 
-.PHONY: run test install translations compile-translations db-upgrade seed clean
+WORKERS ?= 4
+
+.PHONY: run serve test install translations compile-translations db-upgrade seed clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +38,10 @@ seed: db-upgrade
 run: seed
 	@echo "SiKinerja on http://127.0.0.1:$(PORT) — demo password: $$($(BIN)/python -c 'from config import Config; print(Config.DEMO_PASSWORD)')"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# Production mode: gunicorn workers; set DATABASE_URL, REDIS_URL, SECRET_KEY (see README).
+serve: db-upgrade
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) "app:create_app()"
 
 test: install
 	$(BIN)/python -m pytest -q tests

@@ -62,7 +62,10 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     AUTH_RATE_LIMITED = True
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Set behind a reverse proxy so client addresses (audit, rate limits) come from X-Forwarded-For.
+    PROXY_FIX = _bool("PROXY_FIX", False)
 
     # CSRF for every form; the JSON API authenticates with bearer tokens instead.
     WTF_CSRF_ENABLED = True

@@ -1,10 +1,64 @@
-"""Request hooks that apply to every page: bounded list paging."""
+"""Request hooks for every page: request ids, access log, bounded list paging, health check."""
+import json
+import logging
+import re
+import time
+import uuid
 from urllib.parse import urlencode
 
-from flask import abort, current_app, redirect, request
+from flask import abort, current_app, g, jsonify, redirect, request
+from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.extensions import db
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+access_log = logging.getLogger("sikinerja.access")
+
+
+def _check_broker(url: str) -> str:
+    import redis
+
+    redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    return "ok"
+
+
+def _configure_access_log() -> None:
+    """One JSON object per request on stderr, for the log collector of the deployment."""
+    if not access_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(logging.INFO)
+        access_log.propagate = False
 
 
 def register_request_hooks(app) -> None:
+    if not app.testing:
+        _configure_access_log()
+    if app.config.get("PROXY_FIX"):
+        # Behind a reverse proxy: client address and scheme come from X-Forwarded-* (one hop).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+
+    @app.before_request
+    def start_request():
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def finish_request(response):
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        user = g.get("user")
+        access_log.info(json.dumps({
+            "request_id": g.get("request_id"), "method": request.method, "path": request.path,
+            "status": response.status_code, "remote_addr": request.remote_addr,
+            "user": getattr(user, "username", None) if getattr(user, "is_authenticated", False) else None,
+            "duration_ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1),
+        }))
+        return response
+
     @app.before_request
     def bound_list_paging():
         # FAB parses page_/psize_ with int() (a 500 on junk) and never caps the page size.
@@ -20,3 +74,21 @@ def register_request_hooks(app) -> None:
             args.update({key: [value] for key, value in clamped.items()})
             return redirect(f"{request.path}?{urlencode(args, doseq=True)}")
         return None
+
+    @app.get("/health")
+    def health():
+        """Database and (when configured) the Redis broker reachable: 200, else 503 naming what failed."""
+        checks = {}
+        try:
+            db.session.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as error:  # noqa: BLE001 — any failure means "not reachable"
+            checks["database"] = f"error: {type(error).__name__}"
+        broker = current_app.config.get("REDIS_URL")
+        if broker:
+            try:
+                checks["broker"] = _check_broker(broker)
+            except Exception as error:  # noqa: BLE001
+                checks["broker"] = f"error: {type(error).__name__}"
+        healthy = all(value == "ok" for value in checks.values())
+        return jsonify(status="ok" if healthy else "unavailable", **checks), 200 if healthy else 503
