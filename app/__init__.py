@@ -1,8 +1,9 @@
 """SiKinerja: the application factory. Configuration, extensions, views and CLI — nothing else."""
 from flask import Flask
 from flask_appbuilder import AppBuilder
+from sqlalchemy import event
 
-from app.extensions import csrf, db, migrate
+from app.extensions import csrf, db, migrate, tune_sqlite
 
 
 def create_app(**overrides) -> Flask:
@@ -25,6 +26,8 @@ def create_app(**overrides) -> Flask:
     from app.services import audit
 
     with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", tune_sqlite)
         appbuilder = AppBuilder(
             security_manager_class=SiKinerjaSecurityManager, indexview=HomeView)
         appbuilder.init_app(app, db.session)
@@ -34,8 +37,10 @@ def create_app(**overrides) -> Flask:
         register_views(appbuilder)
 
     from app.cli import register_cli
+    from app.public.survey import register_public_survey
     from app.web import register_request_hooks
 
     register_cli(app)
     register_request_hooks(app)
+    register_public_survey(app)
     return app

@@ -10,11 +10,8 @@ def register_cli(app) -> None:
     @click.option("--demo/--no-demo", default=True, help="Also load the Tanjung Selor demo and its accounts.")
     def seed(demo):
         """Create roles, load reference data and (by default) the demo. Safe to run repeatedly."""
-        seeding.ensure_roles()
-        seeding.load_reference()
+        created = seeding.seed_everything(current_app.config["DEMO_PASSWORD"], demo=demo)
         click.echo("Reference data loaded.")
         if demo:
-            seeding.load_demo()
-            created = seeding.ensure_demo_accounts(current_app.config["DEMO_PASSWORD"])
             click.echo(f"Demo loaded; new accounts: {', '.join(created) or 'none'}.")
             click.echo(f"Demo password for every demo account: {current_app.config['DEMO_PASSWORD']}")

@@ -40,10 +40,7 @@ def main():
 
     with app.app_context():
         upgrade()
-        seeding.ensure_roles()
-        seeding.load_reference()
-        seeding.load_demo()
-        seeding.ensure_demo_accounts(app.config["DEMO_PASSWORD"])
+        seeding.seed_everything(app.config["DEMO_PASSWORD"])
         engine = db.engine
 
     client = app.test_client()

@@ -51,10 +51,7 @@ def app():
         from app.services import seeding
 
         upgrade()
-        seeding.ensure_roles()
-        seeding.load_reference()
-        seeding.load_demo()
-        seeding.ensure_demo_accounts(app.config["DEMO_PASSWORD"])
+        seeding.seed_everything(app.config["DEMO_PASSWORD"])
     yield app
 
 

@@ -145,8 +145,8 @@ class SurveyResponse(_UnitOwned, Model):
     __table_args__ = (
         # The IKM of a period sums over its included responses; the trend groups by period.
         Index("ix_survey_response_period_excluded", "period_id", "excluded"),
-        # Duplicate detection looks for the same client within the last minutes.
-        Index("ix_survey_response_client_time", "client_hash", "submitted_at"),
+        # Duplicate detection: one index probe for the same client, unit and answers in the last minutes.
+        Index("ix_survey_response_fingerprint_time", "fingerprint", "submitted_at"),
         Index("ix_survey_response_officer_time", "officer_id", "submitted_at"),
         *(CheckConstraint(f"{column} BETWEEN 1 AND 4", name=f"ck_survey_response_{column}")
           for column in ANSWER_COLUMNS),
@@ -172,6 +172,8 @@ class SurveyResponse(_UnitOwned, Model):
     officer_id = Column(Integer, ForeignKey("employee.id"))
     # HMAC-SHA256 of the client address with the app's secret: detects repeats, identifies nobody.
     client_hash = Column(String(64), nullable=False)
+    # Hash of client hash, unit and answers: the same submission sent twice has the same fingerprint.
+    fingerprint = Column(String(64), nullable=False)
     submitted_at = Column(DateTime, nullable=False, default=utcnow)
     excluded = Column(Boolean, nullable=False, default=False)
     excluded_reason = Column(String(255))

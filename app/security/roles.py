@@ -19,6 +19,8 @@ def any_of(*names: str) -> str:
 MASTER_DATA = ("Agency", "Unit", "Position", "Employee")
 AGENCY_MANAGED = ("Unit", "Position", "Employee")
 REFERENCE_DATA = ("Rank", "PositionKind", "CoreValue", "SurveyElement", "TrainingKind")
+SURVEY_STAFF = ("SurveyPeriod", "SurveyResponse", "ImprovementPlan", "IkmReport")
+SURVEY_MENU = ("Public Service", *SURVEY_STAFF)
 
 # Everyone with an account: their own profile and password, the lookups their forms use.
 SELF_SERVICE = [
@@ -35,16 +37,23 @@ ROLES = {
     HR_ADMIN: SELF_SERVICE + [
         [any_of(*MASTER_DATA, *REFERENCE_DATA), READ_WRITE],
         ["AuditEntry$", READ],
+        [any_of(*SURVEY_STAFF), READ_WRITE],
+        [any_of(*SURVEY_MENU), MENU],
         ["UserDBModelView$", "can_(list|show|add|edit)$"],
         [any_of("Master Data", *MASTER_DATA, "Security", "List Users", "Audit Log"), MENU],
     ],
     AGENCY_ADMIN: SELF_SERVICE + [
         [any_of(*AGENCY_MANAGED), READ_WRITE],
         ["Agency$", READ],
+        [any_of("SurveyPeriod", "ImprovementPlan"), READ_WRITE],
+        [any_of("SurveyResponse", "IkmReport"), READ],
+        [any_of(*SURVEY_MENU), MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
     ],
     LEADER: SELF_SERVICE + [
         [any_of(*MASTER_DATA), READ],
+        [any_of(*SURVEY_STAFF), READ],
+        [any_of(*SURVEY_MENU), MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
     ],
     EVALUATOR: SELF_SERVICE + [

@@ -26,6 +26,7 @@ from app.models import (
     Unit,
 )
 from app.services.master_data import check_employee
+from app.services.survey import load_demo_survey
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -150,4 +151,16 @@ def ensure_demo_accounts(password: str) -> list[str]:
         user.agencies = [agencies[code] for code in account.get("agencies", [])]
         user.employee = employee
     db.session.commit()
+    return created
+
+
+def seed_everything(demo_password: str | None, *, demo: bool = True) -> list[str]:
+    """Roles and reference data, then (with ``demo``) the demo and its accounts; returns new usernames."""
+    ensure_roles()
+    load_reference()
+    if not demo:
+        return []
+    load_demo()
+    created = ensure_demo_accounts(demo_password)
+    load_demo_survey()
     return created

@@ -1,0 +1,1 @@
+"""Pages without login: the public survey (and, later, document verification)."""

@@ -1,0 +1,743 @@
+"""Use-cases of the public satisfaction survey (SKM, PermenPANRB 14/2017; RULES §8).
+
+* ``submit_response`` — one citizen's answers, validated, stored in one transaction or not at all;
+* ``unit_ikm_report`` / ``agency_ikm_report`` / ``public_summary`` — the IKM, aggregated in SQL
+  (one SUM/COUNT per element) and graded by app.domain.ikm;
+* ``officer_feedback`` — what citizens said about one officer, for the evaluation;
+* ``set_responses_excluded`` — HR Admin keeps a suspicious response out of the IKM (audited);
+* ``load_demo_survey`` — deterministic demo data for the Tanjung Selor service units.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import lazyload
+
+from app.domain.ikm import (
+    ELEMENT_BY_CODE,
+    SURVEY_ELEMENTS,
+    ElementScore,
+    IkmResult,
+    element_nrr,
+    ikm_from_element_totals,
+    is_sample_sufficient,
+    minimum_sample,
+    validate_answer,
+)
+from app.domain.messages import N_, DomainError
+from app.extensions import db
+from app.models import Agency, Employee, Unit
+from app.models.audit import utcnow
+from app.models.survey import (
+    ANSWER_COLUMNS,
+    PROFILE_CHOICES,
+    SERVICE_USED_MAX_LENGTH,
+    SUGGESTION_MAX_LENGTH,
+    ImprovementPlan,
+    SurveyElement,
+    SurveyPeriod,
+    SurveyResponse,
+)
+from app.security.scope import current_scope, scoped_select
+
+HONEYPOT_FIELD = "website"
+DUPLICATE_WINDOW = dt.timedelta(minutes=10)
+EXCLUSION_REASON_MAX_LENGTH = 255
+LOWEST_ELEMENTS_SHOWN = 3
+TREND_PERIODS = 4
+SUGGESTIONS_SHOWN = 200
+
+
+class UnknownServiceUnit(DomainError):
+    """The survey address names no active unit that serves the public (shown as 404)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Submission
+# ---------------------------------------------------------------------------------------------
+
+def local_today() -> dt.date:
+    """Today in the regency's time zone (WITA): a period ends at local midnight, not UTC's."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Makassar"))
+    return dt.datetime.now(zone).date()
+
+
+def client_hash(client_address: str) -> str:
+    """The client address as HMAC-SHA256 with the app's secret: repeats are visible, people are not."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, (client_address or "").encode(), hashlib.sha256).hexdigest()
+
+
+def service_unit(unit_code: str) -> Unit:
+    """The active, public-facing unit with this code, or UnknownServiceUnit."""
+    unit = db.session.execute(select(Unit).where(Unit.code == (unit_code or "")[:40])).scalar_one_or_none()
+    if unit is None or not unit.active or not unit.serves_public or not unit.agency.active:
+        raise UnknownServiceUnit(N_("There is no survey for service unit %(code)s."), field="unit",
+                                 code=unit_code)
+    return unit
+
+
+def current_period(unit: Unit, today: dt.date) -> SurveyPeriod:
+    """The unit's open survey period that contains ``today``, or a DomainError saying why there is none."""
+    period = db.session.execute(
+        select(SurveyPeriod).options(lazyload("*"))  # only its own columns: this runs on every submission
+        .where(SurveyPeriod.unit_id == unit.id, SurveyPeriod.start_date <= today,
+               SurveyPeriod.end_date >= today)
+        .order_by(SurveyPeriod.is_open.desc(), SurveyPeriod.start_date.desc())
+    ).scalars().first()
+    if period is None:
+        raise DomainError(N_("This unit has no survey running today."), field="period")
+    if not period.is_open:
+        raise DomainError(N_("The survey of this unit is closed for the current period."), field="period")
+    return period
+
+
+def survey_elements() -> list[SurveyElement]:
+    return list(db.session.scalars(select(SurveyElement).order_by(SurveyElement.order)))
+
+
+def unit_officers(unit: Unit) -> list[tuple[int, str]]:
+    """(id, name) of the unit's active employees, for the optional "who served you" choice."""
+    return [tuple(row) for row in db.session.execute(
+        select(Employee.id, Employee.name)
+        .where(Employee.unit_id == unit.id, Employee.active.is_(True))
+        .order_by(Employee.name)
+    )]
+
+
+def _answer(payload: Mapping, code: str) -> int:
+    nested = payload.get("answers")
+    nested = nested if isinstance(nested, Mapping) else {}
+    raw = nested.get(code, nested.get(code.lower(), payload.get(code.lower(), payload.get(code))))
+    element = ELEMENT_BY_CODE[code]
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise DomainError(N_("Please answer %(element)s (%(name)s)."), field=code.lower(),
+                          element=code, name=element.name)
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    try:
+        return validate_answer(raw)
+    except DomainError:
+        raise DomainError(N_("The answer to %(element)s (%(name)s) must be 1, 2, 3 or 4."),
+                          field=code.lower(), element=code, name=element.name) from None
+
+
+def _text(payload: Mapping, name: str, max_length: int, message: str) -> str | None:
+    value = payload.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise DomainError(N_("%(field)s must be text."), field=name, field_name=name)
+    value = value.strip()
+    if len(value) > max_length:
+        raise DomainError(message, field=name, maximum=max_length, length=len(value))
+    return value or None
+
+
+def _choice(payload: Mapping, name: str) -> str | None:
+    value = payload.get(name)
+    if value is None or value == "":
+        return None
+    if value not in dict(PROFILE_CHOICES[name]):
+        raise DomainError(N_("%(value)s is not one of the choices."), field=name, value=str(value)[:40])
+    return value
+
+
+def _officer_id(payload: Mapping, unit: Unit) -> int | None:
+    raw = payload.get("officer_id", payload.get("officer"))
+    if raw is None or raw == "":
+        return None
+    officer_id = int(raw) if isinstance(raw, (int, str)) and str(raw).isdigit() else None
+    if officer_id is None or officer_id not in {row[0] for row in unit_officers(unit)}:
+        raise DomainError(N_("The officer you chose does not serve at this unit."), field="officer_id")
+    return officer_id
+
+
+def validated_response(unit: Unit, period: SurveyPeriod, payload: Mapping) -> dict:
+    """The row to store for ``payload``, or a DomainError naming the first wrong field."""
+    if payload.get(HONEYPOT_FIELD):
+        # Only automated clients fill the hidden field; people never see it.
+        raise DomainError(N_("This submission was recognised as automated and was not recorded."),
+                          field=HONEYPOT_FIELD)
+    row = {column: _answer(payload, column.upper()) for column in ANSWER_COLUMNS}
+    row.update({name: _choice(payload, name) for name in PROFILE_CHOICES})
+    row["service_used"] = _text(payload, "service_used", SERVICE_USED_MAX_LENGTH,
+                                N_("The service used may be at most %(maximum)s characters long."))
+    row["suggestion"] = _text(payload, "suggestion", SUGGESTION_MAX_LENGTH,
+                              N_("The suggestion may be at most %(maximum)s characters long "
+                                 "(yours has %(length)s)."))
+    row["officer_id"] = _officer_id(payload, unit)
+    row.update(unit_id=unit.id, agency_id=unit.agency_id, period_id=period.id)
+    return row
+
+
+def fingerprint(row: Mapping) -> str:
+    """What makes two submissions the same: client, unit and the nine answers."""
+    answers = ",".join(str(row.get(column)) for column in ANSWER_COLUMNS)
+    return hashlib.sha256(f"{row['client_hash']}|{row['unit_id']}|{answers}".encode()).hexdigest()
+
+
+def _refuse_duplicate(row: dict, now: dt.datetime) -> None:
+    duplicate = db.session.execute(
+        select(SurveyResponse.id).where(SurveyResponse.fingerprint == row["fingerprint"],
+                                        SurveyResponse.submitted_at >= now - DUPLICATE_WINDOW).limit(1)
+    ).first()
+    if duplicate:
+        raise DomainError(N_("These answers were already recorded a moment ago; thank you."),
+                          field="duplicate")
+
+
+def submit_response(unit_code: str, payload: Mapping, client_address: str, *,
+                    now: dt.datetime | None = None) -> int:
+    """Store one citizen's answers and return the new response's id; on any refusal store nothing.
+
+    One transaction: everything is validated first, then one INSERT is committed. The insert
+    bypasses the ORM unit of work on purpose: anonymous submissions are not staff changes, and
+    the audit log would otherwise keep the raw client address this use-case must not store.
+    """
+    now = now or utcnow()
+    try:
+        if not isinstance(payload, Mapping):
+            raise DomainError(N_("The survey answers are missing."), field="answers")
+        unit = service_unit(unit_code)
+        period = current_period(unit, local_today())
+        row = validated_response(unit, period, payload)
+        row.update(client_hash=client_hash(client_address), submitted_at=now, excluded=False)
+        row["fingerprint"] = fingerprint(row)
+        _refuse_duplicate(row, now)
+        response_id = db.session.execute(insert(SurveyResponse.__table__).values(**row)).inserted_primary_key[0]
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return response_id
+
+
+# ---------------------------------------------------------------------------------------------
+# IKM: aggregation in SQL, rules in app.domain.ikm
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Tally:
+    """Included responses of a group and, per element code, (sum of answers, respondents who answered)."""
+
+    respondents: int
+    totals: dict[str, tuple[int, int]]
+
+
+def _tally_columns():
+    columns = [func.count(SurveyResponse.id)]
+    for column in ANSWER_COLUMNS:
+        answer = getattr(SurveyResponse, column)
+        columns += [func.coalesce(func.sum(answer), 0), func.count(answer)]
+    return columns
+
+
+def _tally(row) -> Tally:
+    totals = {element.code: (int(row[1 + 2 * index]), int(row[2 + 2 * index]))
+              for index, element in enumerate(SURVEY_ELEMENTS)}
+    return Tally(int(row[0]), totals)
+
+
+def tallies(group_column, *conditions) -> dict[object, Tally]:
+    """One aggregate query: per value of ``group_column``, the tally of included responses."""
+    statement = (select(group_column, *_tally_columns())
+                 .where(SurveyResponse.excluded.is_(False), *conditions)
+                 .group_by(group_column))
+    return {row[0]: _tally(row[1:]) for row in db.session.execute(statement)}
+
+
+def tally(*conditions) -> Tally:
+    """The tally of all included responses matching ``conditions`` (one aggregate query)."""
+    row = db.session.execute(
+        select(*_tally_columns()).where(SurveyResponse.excluded.is_(False), *conditions)).one()
+    return _tally(row)
+
+
+@dataclass(frozen=True)
+class IkmFigures:
+    """The IKM of a set of responses: None with ``problem`` when it cannot be computed yet."""
+
+    respondents: int
+    result: IkmResult | None
+    problem: DomainError | None = None
+
+    @classmethod
+    def of(cls, counted: Tally) -> "IkmFigures":
+        if counted.respondents == 0:
+            return cls(0, None, DomainError(N_("No responses yet.")))
+        try:
+            return cls(counted.respondents, ikm_from_element_totals(counted.totals))
+        except DomainError as error:
+            return cls(counted.respondents, None, error)
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.result.value if self.result else None
+
+    @property
+    def grade(self):
+        return self.result.grade if self.result else None
+
+    def lowest_elements(self, count: int = LOWEST_ELEMENTS_SHOWN) -> list[ElementScore]:
+        """The elements with the lowest values: what to improve first."""
+        if self.result is None:
+            return []
+        return sorted(self.result.elements, key=lambda score: (score.value, score.element.code))[:count]
+
+    def as_dict(self) -> dict:
+        return {
+            "respondents": self.respondents,
+            "ikm": _number(self.result.ikm) if self.result else None,
+            "value": _number(self.value),
+            "grade": self.grade.letter if self.grade else None,
+            "grade_label": self.grade.label if self.grade else None,
+            "problem": str(self.problem) if self.problem else None,
+            "elements": [_element_dict(score) for score in self.result.elements] if self.result else [],
+        }
+
+
+def _number(value: Decimal | None, places: int = 2):
+    return None if value is None else float(round(value, places))
+
+
+def _element_dict(score: ElementScore) -> dict:
+    return {"code": score.element.code, "name": score.element.name, "respondents": score.respondents,
+            "nrr": _number(score.nrr, 3), "value": _number(score.value), "grade": score.grade.letter,
+            "grade_label": score.grade.label}
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: SurveyPeriod
+    figures: IkmFigures
+
+
+@dataclass(frozen=True)
+class OfficerFeedback:
+    """What respondents who named an officer said on U7 (behaviour) and U6 (competence)."""
+
+    employee_id: int
+    name: str
+    responses: int
+    behaviour: tuple[int, int]  # (sum, answered) of U7 Perilaku Pelaksana
+    competence: tuple[int, int]  # (sum, answered) of U6 Kompetensi Pelaksana
+
+    @staticmethod
+    def _average(sum_and_count: tuple[int, int]) -> Decimal | None:
+        return element_nrr(*sum_and_count) if sum_and_count[1] else None
+
+    @property
+    def behaviour_average(self) -> Decimal | None:
+        return self._average(self.behaviour)
+
+    @property
+    def competence_average(self) -> Decimal | None:
+        return self._average(self.competence)
+
+    def as_dict(self) -> dict:
+        return {"employee_id": self.employee_id, "name": self.name, "responses": self.responses,
+                "behaviour_u7_average": _number(self.behaviour_average, 3),
+                "behaviour_u7_answered": self.behaviour[1],
+                "competence_u6_average": _number(self.competence_average, 3),
+                "competence_u6_answered": self.competence[1]}
+
+
+def _officer_rows(*conditions) -> list[OfficerFeedback]:
+    behaviour, competence = SurveyResponse.u7, SurveyResponse.u6
+    statement = (
+        select(Employee.id, Employee.name, func.count(SurveyResponse.id),
+               func.coalesce(func.sum(behaviour), 0), func.count(behaviour),
+               func.coalesce(func.sum(competence), 0), func.count(competence))
+        .join(Employee, Employee.id == SurveyResponse.officer_id)
+        .where(SurveyResponse.excluded.is_(False), *conditions)
+        .group_by(Employee.id, Employee.name).order_by(Employee.name)
+    )
+    return [OfficerFeedback(row[0], row[1], row[2], (int(row[3]), row[4]), (int(row[5]), row[6]))
+            for row in db.session.execute(statement)]
+
+
+def officer_feedback(employee_id: int, start: dt.date, end: dt.date) -> OfficerFeedback:
+    """Citizens' feedback on one officer from ``start`` to ``end`` (inclusive, by submission date).
+
+    Evidence for the evaluation (BerAKHLAK "Berorientasi Pelayanan"). The caller has fetched the
+    employee through the user's scope; excluded responses are left out.
+    """
+    start_at = dt.datetime.combine(start, dt.time.min)
+    end_before = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
+    rows = _officer_rows(SurveyResponse.officer_id == employee_id, SurveyResponse.submitted_at >= start_at,
+                         SurveyResponse.submitted_at < end_before)
+    if rows:
+        return rows[0]
+    name = db.session.execute(select(Employee.name).where(Employee.id == employee_id)).scalar_one_or_none()
+    return OfficerFeedback(employee_id, name or "", 0, (0, 0), (0, 0))
+
+
+@dataclass(frozen=True)
+class UnitIkmReport:
+    """The IKM report of a unit for a period: the figures the page, the Excel file and the API show."""
+
+    unit: Unit
+    period: SurveyPeriod
+    figures: IkmFigures
+    excluded: int
+    minimum_sample: int
+    trend: list[TrendPoint]
+    suggestions: list[tuple[dt.datetime, str]]
+    officers: list[OfficerFeedback]
+    plans: list[ImprovementPlan] = field(default_factory=list)
+
+    @property
+    def sample_sufficient(self) -> bool:
+        return is_sample_sufficient(self.figures.respondents, self.period.population)
+
+    def as_dict(self) -> dict:
+        return {
+            "unit": {"id": self.unit.id, "code": self.unit.code, "name": self.unit.name,
+                     "agency": self.unit.agency.name},
+            "period": _period_dict(self.period),
+            **self.figures.as_dict(),
+            "excluded": self.excluded,
+            "minimum_sample": self.minimum_sample,
+            "sample_sufficient": self.sample_sufficient,
+            "lowest_elements": [score.element.code for score in self.figures.lowest_elements()],
+            "trend": [{"period": _period_dict(point.period), "respondents": point.figures.respondents,
+                       "value": _number(point.figures.value),
+                       "grade": point.figures.grade.letter if point.figures.grade else None}
+                      for point in self.trend],
+            "suggestions": [{"submitted_at": at.isoformat(), "text": text} for at, text in self.suggestions],
+            "officers": [officer.as_dict() for officer in self.officers],
+            "improvement_plans": [_plan_dict(plan) for plan in self.plans],
+        }
+
+
+def _period_dict(period: SurveyPeriod) -> dict:
+    return {"id": period.id, "name": period.name, "kind": period.kind, "start": period.start_date.isoformat(),
+            "end": period.end_date.isoformat(), "population": period.population, "open": period.is_open}
+
+
+def _plan_dict(plan: ImprovementPlan) -> dict:
+    return {"element": plan.element.code, "action": plan.action, "status": plan.status,
+            "target_date": plan.target_date.isoformat() if plan.target_date else None}
+
+
+def _report(unit: Unit, period: SurveyPeriod) -> UnitIkmReport:
+    previous = list(db.session.scalars(
+        select(SurveyPeriod).where(SurveyPeriod.unit_id == unit.id, SurveyPeriod.start_date <= period.start_date)
+        .order_by(SurveyPeriod.start_date.desc()).limit(TREND_PERIODS + 1)))[::-1]
+    counted = tallies(SurveyResponse.period_id, SurveyResponse.period_id.in_([p.id for p in previous]))
+    empty = Tally(0, {})
+    in_period = SurveyResponse.period_id == period.id
+    excluded = db.session.execute(
+        select(func.count(SurveyResponse.id)).where(in_period, SurveyResponse.excluded.is_(True))).scalar_one()
+    suggestions = list(db.session.execute(
+        select(SurveyResponse.submitted_at, SurveyResponse.suggestion)
+        .where(in_period, SurveyResponse.excluded.is_(False), SurveyResponse.suggestion.is_not(None))
+        .order_by(SurveyResponse.submitted_at.desc()).limit(SUGGESTIONS_SHOWN)))
+    plans = list(db.session.scalars(
+        select(ImprovementPlan).where(ImprovementPlan.unit_id == unit.id)
+        .order_by(ImprovementPlan.target_date.desc(), ImprovementPlan.id.desc())))
+    return UnitIkmReport(
+        unit=unit, period=period, figures=IkmFigures.of(counted.get(period.id, empty)), excluded=excluded,
+        minimum_sample=minimum_sample(period.population),
+        trend=[TrendPoint(p, IkmFigures.of(counted.get(p.id, empty))) for p in previous],
+        suggestions=suggestions, officers=_officer_rows(in_period), plans=plans,
+    )
+
+
+def unit_ikm_report(unit_id: int, period_id: int) -> UnitIkmReport | None:
+    """The IKM report of a unit and period in the user's scope; None when either is out of scope."""
+    period = db.session.execute(
+        scoped_select(SurveyPeriod).where(SurveyPeriod.id == period_id, SurveyPeriod.unit_id == unit_id)
+    ).scalar_one_or_none()
+    return _report(period.unit, period) if period is not None else None
+
+
+@dataclass(frozen=True)
+class AgencyUnitRow:
+    unit: Unit
+    period: SurveyPeriod
+    figures: IkmFigures
+
+    @property
+    def sample_sufficient(self) -> bool:
+        return is_sample_sufficient(self.figures.respondents, self.period.population)
+
+
+@dataclass(frozen=True)
+class AgencyIkmReport:
+    """The IKM of an agency's service units over the periods from ``start`` to ``end``.
+
+    (policy) The agency's own IKM pools every included response of its units, so each
+    respondent weighs the same, as in a survey run by the agency as a whole.
+    """
+
+    agency: Agency
+    start: dt.date
+    end: dt.date
+    figures: IkmFigures
+    units: list[AgencyUnitRow]
+
+    def as_dict(self) -> dict:
+        return {"agency": {"id": self.agency.id, "code": self.agency.code, "name": self.agency.name},
+                "start": self.start.isoformat(), "end": self.end.isoformat(), **self.figures.as_dict(),
+                "units": [{"unit": row.unit.name, "period": _period_dict(row.period),
+                           "sample_sufficient": row.sample_sufficient, **row.figures.as_dict()}
+                          for row in self.units]}
+
+
+def agency_periods(agency_id: int) -> list[tuple[dt.date, dt.date]]:
+    """The distinct (start, end) of the survey periods of an agency in scope, latest first."""
+    return list(db.session.execute(
+        scoped_select(SurveyPeriod, SurveyPeriod.start_date, SurveyPeriod.end_date)
+        .where(SurveyPeriod.agency_id == agency_id).distinct()
+        .order_by(SurveyPeriod.start_date.desc(), SurveyPeriod.end_date)))
+
+
+def agency_ikm_report(agency_id: int, start: dt.date, end: dt.date) -> AgencyIkmReport | None:
+    """The agency's IKM over its units' periods lying within ``start``–``end``; None when out of scope."""
+    agency = db.session.execute(scoped_select(Agency).where(Agency.id == agency_id)).scalar_one_or_none()
+    if agency is None:
+        return None
+    periods = list(db.session.scalars(
+        scoped_select(SurveyPeriod).where(SurveyPeriod.agency_id == agency.id, SurveyPeriod.start_date >= start,
+                                          SurveyPeriod.end_date <= end)))
+    in_periods = SurveyResponse.period_id.in_([period.id for period in periods])
+    per_period = tallies(SurveyResponse.period_id, in_periods)
+    rows = [AgencyUnitRow(period.unit, period, IkmFigures.of(per_period.get(period.id, Tally(0, {}))))
+            for period in sorted(periods, key=lambda p: (p.unit.name, p.start_date))]
+    return AgencyIkmReport(agency, start, end, IkmFigures.of(tally(in_periods)), rows)
+
+
+@dataclass(frozen=True)
+class PublicSummary:
+    unit: Unit
+    latest: TrendPoint | None
+    trend: list[TrendPoint]
+    plans: list[ImprovementPlan]
+
+
+def public_summary(unit_code: str) -> PublicSummary:
+    """What a unit publishes (transparency): its latest IKM with grade, the trend, its follow-up plans.
+
+    Public by design, so read without a user scope; only aggregate figures leave the database.
+    """
+    unit = service_unit(unit_code)
+    latest_period = db.session.execute(
+        select(SurveyPeriod).join(SurveyResponse, SurveyResponse.period_id == SurveyPeriod.id)
+        .where(SurveyPeriod.unit_id == unit.id, SurveyPeriod.start_date <= local_today())
+        .order_by(SurveyPeriod.start_date.desc()).limit(1)).scalar_one_or_none()
+    if latest_period is None:
+        plans = list(db.session.scalars(select(ImprovementPlan).where(ImprovementPlan.unit_id == unit.id)))
+        return PublicSummary(unit, None, [], plans)
+    report = _report(unit, latest_period)
+    return PublicSummary(unit, report.trend[-1], report.trend, report.plans)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exclusion of suspicious responses (HR Admin, audited by the session's audit listener)
+# ---------------------------------------------------------------------------------------------
+
+def set_responses_excluded(response_ids: Iterable[int], excluded: bool, reason: str | None,
+                           username: str | None) -> int:
+    """Exclude responses from (or include them back into) the IKM; they are never deleted.
+
+    Only Admin and HR Admin may; excluding needs a reason. One transaction; returns the
+    number of responses changed.
+    """
+    if not current_scope().global_access:
+        raise DomainError(N_("Only HR administrators may exclude or include survey responses."),
+                          field="excluded")
+    reason = (reason or "").strip()
+    if excluded and not reason:
+        raise DomainError(N_("Say why these responses are excluded."), field="reason")
+    if len(reason) > EXCLUSION_REASON_MAX_LENGTH:
+        raise DomainError(N_("The reason may be at most %(maximum)s characters long."), field="reason",
+                          maximum=EXCLUSION_REASON_MAX_LENGTH)
+    ids = [int(value) for value in response_ids]
+    try:
+        responses = list(db.session.scalars(scoped_select(SurveyResponse).where(SurveyResponse.id.in_(ids))))
+        changed = 0
+        for response in responses:
+            if response.excluded == excluded:
+                continue
+            response.excluded = excluded
+            response.excluded_reason = reason if excluded else None
+            response.excluded_by = username if excluded else None
+            response.excluded_at = utcnow() if excluded else None
+            changed += 1
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Period rules (staff forms and API)
+# ---------------------------------------------------------------------------------------------
+
+def check_period(period: SurveyPeriod) -> None:
+    """A survey period belongs to a public-facing unit, has ordered dates and overlaps no other."""
+    if period.unit is None:
+        raise DomainError(N_("Choose the service unit."), field="unit")
+    if not period.unit.serves_public:
+        raise DomainError(N_("%(unit)s does not serve the public; mark it as a service unit first."),
+                          field="unit", unit=period.unit.name)
+    if period.start_date is None or period.end_date is None or period.end_date < period.start_date:
+        raise DomainError(N_("The period must end on or after its start."), field="end_date")
+    if period.population is None or period.population < 0:
+        raise DomainError(N_("The population must be zero or more."), field="population")
+    overlapping = db.session.execute(
+        select(SurveyPeriod.id).where(
+            SurveyPeriod.unit_id == period.unit.id, SurveyPeriod.id != (period.id or 0),
+            SurveyPeriod.start_date <= period.end_date, SurveyPeriod.end_date >= period.start_date).limit(1)
+    ).first()
+    if overlapping:
+        raise DomainError(N_("This unit already has a survey period overlapping these dates."),
+                          field="start_date")
+
+
+def check_period_deletable(period: SurveyPeriod) -> None:
+    has_responses = db.session.execute(
+        select(SurveyResponse.id).where(SurveyResponse.period_id == period.id).limit(1)).first()
+    if has_responses:
+        raise DomainError(N_("This period has responses; close it instead of deleting it."))
+
+
+def check_plan(plan: ImprovementPlan) -> None:
+    if plan.unit is None or not plan.unit.serves_public:
+        raise DomainError(N_("Choose a unit that serves the public."), field="unit")
+    if plan.period is not None and plan.period.unit is not plan.unit:
+        raise DomainError(N_("The period must be a survey period of the same unit."), field="period")
+    if not (plan.action or "").strip():
+        raise DomainError(N_("Describe the action."), field="action")
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo data
+# ---------------------------------------------------------------------------------------------
+
+DEMO_YEAR = 2026
+DEMO_SUGGESTIONS = (
+    "Mohon ruang tunggu ditambah kursinya, sering penuh pada pagi hari.",
+    "Petugas ramah dan cepat, terima kasih.",
+    "Informasi persyaratan sebaiknya ditempel di depan loket.",
+    "Antrean terlalu lama, mohon ditambah petugas loket.",
+    "Toilet perlu lebih bersih.",
+    "Pelayanan sudah baik, pertahankan.",
+    "Mohon disediakan nomor WhatsApp untuk pengaduan.",
+    "Jam buka pelayanan sebaiknya lebih pagi.",
+    "Parkiran sempit dan panas, mohon diberi peneduh.",
+    "Petugasnya sabar menjelaskan, sangat membantu.",
+)
+DEMO_SERVICES = ("Pendaftaran", "Konsultasi", "Pengurusan dokumen", "Pemeriksaan", "Informasi")
+
+
+def _demo_answer(generator: random.Random, mean: float) -> int:
+    return min(4, max(1, round(generator.gauss(mean, 0.6))))
+
+
+def _demo_responses(generator: random.Random, unit: Unit, period: SurveyPeriod, base: float, quarter: int,
+                    officers: list[int], until: dt.date) -> list[dict]:
+    # Each unit has its own level and weak elements; every quarter is a little better than the last.
+    weak = generator.sample(ANSWER_COLUMNS, 2)
+    last_day = min(period.end_date, until)
+    days = (last_day - period.start_date).days + 1
+    rows = []
+    for _ in range(generator.randint(40, 120) if days > 0 else 0):
+        row = {column: _demo_answer(generator, base + 0.12 * quarter - (0.5 if column in weak else 0))
+               for column in ANSWER_COLUMNS}
+        if generator.random() < 0.04:
+            row[generator.choice(ANSWER_COLUMNS)] = None  # a paper form with a skipped element
+        day = period.start_date + dt.timedelta(days=generator.randrange(days))
+        submitted = dt.datetime.combine(day, dt.time(generator.randint(0, 7), generator.randint(0, 59)))
+        row.update(
+            unit_id=unit.id, agency_id=unit.agency_id, period_id=period.id, submitted_at=submitted,
+            client_hash=hashlib.sha256(f"demo-{unit.code}-{period.id}-{len(rows)}".encode()).hexdigest(),
+            sex=generator.choice(("M", "F", None)), age_band=generator.choice(("20-29", "30-39", "40-49", None)),
+            education=generator.choice(("SMA", "D4-S1", "SMP", None)),
+            occupation=generator.choice(("SWASTA", "WIRAUSAHA", "PNS", "IRT", None)),
+            service_used=generator.choice(DEMO_SERVICES),
+            suggestion=generator.choice(DEMO_SUGGESTIONS) if generator.random() < 0.15 else None,
+            officer_id=generator.choice(officers) if officers and generator.random() < 0.3 else None,
+            excluded=False,
+        )
+        row["fingerprint"] = fingerprint(row)
+        rows.append(row)
+    return rows
+
+
+def _demo_quarters() -> list[tuple[dt.date, dt.date]]:
+    starts = [dt.date(DEMO_YEAR, month, 1) for month in (1, 4, 7, 10)] + [dt.date(DEMO_YEAR + 1, 1, 1)]
+    return [(start, following - dt.timedelta(days=1)) for start, following in zip(starts, starts[1:])]
+
+
+def load_demo_survey(seed: int = 2026, today: dt.date | None = None) -> int:
+    """Four quarterly periods of 2026 with responses for the demo's service units; returns the
+    number of responses added.
+
+    Idempotent: a period is matched by unit and dates and gets responses only while it has none.
+    A unit that has any other survey period is surveyed for real and left alone (the demo must
+    not overlap real periods). Each unit draws from its own generator, so its data does not
+    depend on which other units exist.
+    """
+    today = today or local_today()
+    quarters = _demo_quarters()
+    units = list(db.session.scalars(
+        select(Unit).where(Unit.serves_public.is_(True), Unit.active.is_(True)).order_by(Unit.code)))
+    added = 0
+    for unit in units:
+        existing = {(row.start_date, row.end_date): row for row in db.session.scalars(
+            select(SurveyPeriod).where(SurveyPeriod.unit_id == unit.id))}
+        if not set(existing) <= set(quarters):
+            continue
+        generator = random.Random(f"{seed}-{unit.code}")
+        base = generator.uniform(2.7, 3.3)
+        population = generator.choice((150, 400, 1200, 3000))
+        officers = [row[0] for row in unit_officers(unit)]
+        for quarter, (start, end) in enumerate(quarters):
+            period = existing.get((start, end))
+            if period is None:
+                period = SurveyPeriod(unit=unit, kind="QUARTER", start_date=start, end_date=end,
+                                      population=population + 50 * quarter, is_open=end >= today)
+                db.session.add(period)
+                db.session.flush()
+            rows = _demo_responses(generator, unit, period, base, quarter, officers, today)
+            has_rows = db.session.execute(
+                select(SurveyResponse.id).where(SurveyResponse.period_id == period.id).limit(1)).first()
+            if rows and not has_rows:
+                db.session.execute(insert(SurveyResponse.__table__), rows)
+                added += len(rows)
+        _demo_plan(unit)
+    db.session.commit()
+    return added
+
+
+def _demo_plan(unit: Unit) -> None:
+    """One follow-up plan per unit on its weakest element of the first quarter, if it has none."""
+    if db.session.execute(select(ImprovementPlan.id).where(ImprovementPlan.unit_id == unit.id).limit(1)).first():
+        return
+    first = db.session.execute(select(SurveyPeriod).where(SurveyPeriod.unit_id == unit.id)
+                               .order_by(SurveyPeriod.start_date).limit(1)).scalar_one_or_none()
+    figures = IkmFigures.of(tally(SurveyResponse.period_id == first.id)) if first else None
+    lowest = figures.lowest_elements(1) if figures else []
+    if not lowest:
+        return
+    element = db.session.execute(
+        select(SurveyElement).where(SurveyElement.code == lowest[0].element.code)).scalar_one()
+    db.session.add(ImprovementPlan(
+        unit=unit, period=first, element=element, status="IN_PROGRESS",
+        target_date=first.end_date + dt.timedelta(days=120),
+        action=f"Tindak lanjut {element.code} {element.name}: evaluasi SOP, papan informasi di loket, "
+               "dan pembinaan petugas setiap bulan."))
+
