@@ -164,3 +164,10 @@ def test_submissions_are_rate_limited_per_client(app, skm):
 def test_poster_has_an_inline_qr_code(app, skm):
     html = app.test_client().get(f"/survey/{skm['code']}/poster").get_data(as_text=True)
     assert "<svg" in html and f"/survey/{skm['code']}" in html and "<script src" not in html
+
+
+def test_english_form_shows_english_answer_labels(app, skm):
+    client = app.test_client()
+    english = client.get(f"/survey/{skm['code']}?lang=en").get_data(as_text=True)
+    assert "Very expensive" in english and "Sangat mahal" not in english
+    assert "Sangat mahal" in app.test_client().get(f"/survey/{skm['code']}").get_data(as_text=True)

@@ -63,6 +63,7 @@ class SurveyElement(Model):
     question_en = Column(Text)
     order = Column(Integer, nullable=False)
     answer_labels = Column(JSON, nullable=False)
+    answer_labels_en = Column(JSON)
 
     def __str__(self):
         return f"{self.code} {self.name}"

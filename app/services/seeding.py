@@ -74,7 +74,7 @@ def load_reference() -> None:
             "code": element["code"], "name": ELEMENT_BY_CODE[element["code"]].name,
             "name_en": element.get("name_en"), "question": element.get("question"),
             "question_en": element.get("question_en"), "order": element["order"],
-            "answer_labels": element["answers"],
+            "answer_labels": element["answers"], "answer_labels_en": element.get("answers_en"),
         })
     db.session.commit()
 

@@ -123,6 +123,7 @@ def upgrade():
     sa.Column('question_en', sa.Text(), nullable=True),
     sa.Column('order', sa.Integer(), nullable=False),
     sa.Column('answer_labels', sa.JSON(), nullable=False),
+    sa.Column('answer_labels_en', sa.JSON(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
