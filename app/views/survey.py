@@ -130,7 +130,7 @@ class ImprovementPlanView(ScopedModelView):
     validators = (survey.check_plan,)
 
 
-def _bars(points, width=520, bar_height=22, label_width=190):
+def _bars(points, width=640, bar_height=22, label_width=260):
     """Horizontal bars on the 25–100 scale, as data for an inline SVG (no chart library, no CDN)."""
     scale = (width - label_width - 60) / 100
     return {"width": width, "height": bar_height * len(points) + 10, "label_width": label_width,
