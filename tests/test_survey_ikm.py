@@ -77,7 +77,7 @@ def test_unit_report_page_is_scoped(app, as_user, skm, history):
     client = as_user("admin.dinkes")
     page = client.get(f"/ikm/unit/{history['unit_id']}/{history['period_id']}")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "75.46" in html and "<svg" in html and "Menambah petugas" in html
+    assert page.status_code == 200 and "75,46" in html and "<svg" in html and "Menambah petugas" in html
     assert client.get(f"/ikm/unit/{skm['disdik_unit_id']}/{skm['periods']['disdik']}").status_code == 404
     # A Disdik unit with a Dinkes period id is no way round the scope either.
     assert client.get(f"/ikm/unit/{skm['disdik_unit_id']}/{history['period_id']}").status_code == 404
@@ -160,7 +160,7 @@ def test_public_results_show_the_ikm_and_the_improvement_plan(app, history):
     with database() as session:
         code = session.get(SurveyPeriod, history["period_id"]).unit.code
     html = app.test_client().get(f"/survey/{code}/results").get_data(as_text=True)
-    assert "Menambah petugas loket" in html and "75.46" in html
+    assert "Menambah petugas loket" in html and "75,46" in html
 
 
 def test_period_overlap_is_refused_for_agency_admin(app, api_as, history):
