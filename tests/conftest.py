@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, text
 
 from tests import helpers
 
+pytest_plugins = ["tests.survey_fixtures"]
+
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 

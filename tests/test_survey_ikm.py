@@ -11,7 +11,7 @@ from app.models.survey import ImprovementPlan, SurveyElement, SurveyPeriod, Surv
 from app.services import survey
 from tests.conftest import csrf_token
 from tests.helpers import database
-from tests.test_survey_support import skm  # noqa: F401 (fixtures)
+
 
 # Hand-made responses of the "history" period (answers u1..u9; None = skipped):
 #   R1 all 4 · R2 all 3 but U3 skipped · R3 all 2 but U3 = 1 and U9 = 4 · R4 all 1, EXCLUDED

@@ -6,7 +6,6 @@ import pytest
 from app.models.survey import SurveyResponse
 from tests.conftest import csrf_token
 from tests.helpers import count, database
-from tests.test_survey_support import ALL_FOUR, skm  # noqa: F401 (fixtures)
 
 PHONE = {"User-Agent": "Mozilla/5.0 (Linux; Android 10; Redmi 9A) AppleWebKit/537.36 Mobile Safari/537.36"}
 

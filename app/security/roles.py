@@ -21,6 +21,14 @@ AGENCY_MANAGED = ("Unit", "Position", "Employee")
 REFERENCE_DATA = ("Rank", "PositionKind", "CoreValue", "SurveyElement", "TrainingKind")
 SURVEY_STAFF = ("SurveyPeriod", "SurveyResponse", "ImprovementPlan", "IkmReport")
 SURVEY_MENU = ("Public Service", *SURVEY_STAFF)
+PLANNING = ("Period", "OrganizationIndicator", "OrganizationRating", "AgencyPeriodSetting", "WorkPlan", "Cascade")
+PLANNING_MENU = ("Performance Planning", *PLANNING)
+# Owners and evaluators write their plans; the planning services decide row by row who may do what.
+PLAN_AUTHOR = [
+    ["WorkPlan$", READ_WRITE],
+    [any_of("OrganizationIndicator", "Period", "Cascade"), READ],
+    [any_of("Performance Planning", "WorkPlan", "Cascade"), MENU],
+]
 
 # Everyone with an account: their own profile and password, the lookups their forms use.
 SELF_SERVICE = [
@@ -39,6 +47,8 @@ ROLES = {
         ["AuditEntry$", READ],
         [any_of(*SURVEY_STAFF), READ_WRITE],
         [any_of(*SURVEY_MENU), MENU],
+        [any_of(*PLANNING), READ_WRITE],
+        [any_of(*PLANNING_MENU), MENU],
         ["UserDBModelView$", "can_(list|show|add|edit)$"],
         [any_of("Master Data", *MASTER_DATA, "Security", "List Users", "Audit Log"), MENU],
     ],
@@ -48,6 +58,10 @@ ROLES = {
         [any_of("SurveyPeriod", "ImprovementPlan"), READ_WRITE],
         [any_of("SurveyResponse", "IkmReport"), READ],
         [any_of(*SURVEY_MENU), MENU],
+        [any_of("OrganizationIndicator", "AgencyPeriodSetting", "WorkPlan"), READ_WRITE],
+        [any_of("Period", "Cascade"), READ],
+        [any_of("Performance Planning", "OrganizationIndicator", "AgencyPeriodSetting", "WorkPlan", "Cascade"),
+         MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
     ],
     LEADER: SELF_SERVICE + [
@@ -56,11 +70,11 @@ ROLES = {
         [any_of(*SURVEY_MENU), MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
     ],
-    EVALUATOR: SELF_SERVICE + [
+    EVALUATOR: SELF_SERVICE + PLAN_AUTHOR + [
         ["Employee$", READ],
         [any_of("Master Data", "Employee"), MENU],
     ],
-    EMPLOYEE: SELF_SERVICE + [
+    EMPLOYEE: SELF_SERVICE + PLAN_AUTHOR + [
         ["Employee$", READ],
         [any_of("Master Data", "Employee"), MENU],
     ],

@@ -26,6 +26,7 @@ from app.models import (
     Unit,
 )
 from app.services.master_data import check_employee
+from app.services.planning import load_demo_planning
 from app.services.survey import load_demo_survey
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -161,6 +162,7 @@ def seed_everything(demo_password: str | None, *, demo: bool = True) -> list[str
     if not demo:
         return []
     load_demo()
+    load_demo_planning()
     created = ensure_demo_accounts(demo_password)
     load_demo_survey()
     return created

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.api.master_data import AgencyApi, EmployeeApi, PositionApi, RankApi, UnitApi
 from app.views.lookup import LookupView
+from app.views.planning import register_planning_views
 from app.views.survey import register_survey_views
 from app.views.organization import AgencyView, EmployeeView, PositionView, UnitView
 from app.views.reference import (
@@ -40,4 +41,5 @@ def register_views(appbuilder) -> None:
 
     for api in (AgencyApi, UnitApi, PositionApi, EmployeeApi, RankApi):
         appbuilder.add_api(api)
+    register_planning_views(appbuilder)
     register_survey_views(appbuilder)

@@ -1,7 +1,7 @@
 """Public satisfaction survey (SKM): survey periods, responses and improvement plans.
 
 Revision ID: 0003_survey
-Revises: 0001_foundation (0002_planning once it lands)
+Revises: 0002_planning (0002_planning once it lands)
 Create Date: 2026-11-29
 
 Answers are nine nullable small integers (u1..u9, NULL = skipped) so the IKM is one
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "0003_survey"
-down_revision = "0001_foundation"  # TEMPORARY: becomes "0002_planning" once that migration lands
+down_revision = "0002_planning"  # TEMPORARY: becomes "0002_planning" once that migration lands
 branch_labels = None
 depends_on = None
 

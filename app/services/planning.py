@@ -1,0 +1,700 @@
+"""Performance planning use-cases: agency indicators, the SKP workflow and the cascade of results.
+
+Each public function is one transaction: it commits on success and rolls back
+on refusal (DomainError with an English N_ message the UI translates). Rows
+passed in were fetched through the user's scope by the caller; whatever they
+point to (a superior's RHK, an agency indicator) is checked here explicitly.
+
+Who may do what (PermenPANRB 6/2022; issue 3):
+* the owner (or an Agency Admin of the plan's agency, or HR Admin) drafts and edits a plan
+  while it is a draft or returned; only the owner submits;
+* only the plan's evaluator approves, returns and writes the leader's expectations;
+* only HR Admin names another evaluator, with a reason (audited with the change);
+* an approved plan is locked; a revision is a new version, the old one stays.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask import g, has_request_context
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.domain.achievement import Direction
+from app.domain.distribution import OrganizationPredikat
+from app.domain.messages import N_, DomainError
+from app.domain.ranks import SkpApproach, skp_approach
+from app.extensions import db
+from app.models import Agency, CoreValue, Employee, Position
+from app.models.audit import utcnow
+from app.models.planning import (
+    ASPECTS,
+    PERSPECTIVES,
+    RESULT_GROUPS,
+    BehaviourExpectation,
+    IndicatorRealisation,
+    OrganizationIndicator,
+    OrganizationRating,
+    Period,
+    ResultIndicator,
+    WorkPlan,
+    WorkResult,
+)
+from app.security.scope import GLOBAL_ROLES, LEADER, current_scope, ensure_writable
+
+EDITABLE_STATUSES = ("draft", "returned")
+OPEN_PERIOD_STATUSES = ("planning", "running")
+
+
+class ConcurrentChange(DomainError):
+    """Someone else changed the plan between reading and writing it (e.g. two evaluators approving)."""
+
+
+# --- transactions ------------------------------------------------------------------------------
+
+def _commit(work):
+    """Run ``work`` as one transaction: commit its result, or roll back everything on refusal."""
+    try:
+        result = work()
+        db.session.commit()
+        return result
+    except StaleDataError:
+        db.session.rollback()
+        raise ConcurrentChange(N_("Someone else changed this SKP at the same time; reload it and check "
+                                  "its status.")) from None
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _current_user():
+    return g.get("user") if has_request_context() else None
+
+
+def _role_names() -> set[str]:
+    user = _current_user()
+    return {role.name for role in user.roles} if user is not None and user.is_authenticated else set()
+
+
+# --- periods and agency indicators -----------------------------------------------------------
+
+def check_period(period: Period) -> None:
+    ensure_writable(period)
+    if period.start_date and period.end_date and period.end_date < period.start_date:
+        raise DomainError(N_("The period cannot end before it starts."), field="end_date")
+    with db.session.no_autoflush:
+        duplicate = db.session.execute(
+            select(Period.id).where(Period.year == period.year, Period.id != (period.id or 0))).first()
+    if duplicate:
+        raise DomainError(N_("A period for %(year)s already exists."), field="year", year=period.year)
+
+
+def check_organization_indicator(indicator: OrganizationIndicator) -> None:
+    ensure_writable(indicator)
+    if indicator.direction not in Direction.__members__:
+        raise DomainError(N_("%(value)s is not a valid choice"), field="direction", value=indicator.direction)
+    if indicator.target is not None and indicator.target <= 0:
+        raise DomainError(N_("Target ≤ 0: the target must be greater than zero."), field="target")
+    _check_range(indicator.range_low, indicator.range_high, "range_high")
+
+
+def _check_range(low, high, field_name):
+    if (low is None) != (high is None):
+        raise DomainError(N_("Give both ends of the target range, or neither."), field=field_name)
+    if low is not None and low <= 0:
+        raise DomainError(N_("Target ≤ 0: the target must be greater than zero."), field=field_name)
+    if low is not None and low >= high:
+        raise DomainError(N_("The lower end of the target range must be below the upper end."),
+                          field=field_name)
+
+
+def check_realisation(realisation: IndicatorRealisation) -> None:
+    """A realisation belongs to its indicator's agency and needs a target to be measured against."""
+    indicator = realisation.indicator
+    if indicator is None:
+        raise DomainError(N_("Choose the indicator."), field="indicator")
+    realisation.agency = indicator.agency
+    ensure_writable(realisation)
+    if not indicator.has_target:
+        raise DomainError(N_("This indicator has no target yet: set the target before recording a "
+                             "realisation."), field="value")
+    if realisation.quarter not in (1, 2, 3, 4):
+        raise DomainError(N_("The quarter must be 1 to 4."), field="quarter")
+    with db.session.no_autoflush:
+        duplicate = db.session.execute(select(IndicatorRealisation.id).where(
+            IndicatorRealisation.indicator_id == indicator.id, IndicatorRealisation.quarter == realisation.quarter,
+            IndicatorRealisation.id != (realisation.id or 0))).first()
+    if duplicate:
+        raise DomainError(N_("This quarter already has a realisation; edit it instead."), field="quarter")
+
+
+def check_organization_rating(rating: OrganizationRating) -> None:
+    """The organisation predikat is set by the leader one level up (SE MenPANRB 03/2023; RULES §6):
+    HR Admin, or a Leader who oversees the agency without belonging to it (never its own head)."""
+    scope = current_scope()
+    agency = rating.agency
+    if agency is None:
+        raise DomainError(N_("Choose the agency."), field="agency")
+    if not scope.global_access:
+        own_employee = db.session.get(Employee, scope.employee_id) if scope.employee_id else None
+        if LEADER not in _role_names() or agency.id not in scope.agency_ids:
+            raise DomainError(N_("Only the leader one level above the agency records its predikat."),
+                              field="agency")
+        if own_employee is not None and own_employee.agency_id == agency.id:
+            raise DomainError(N_("The agency's own leaders cannot rate their agency; the leader one level "
+                                 "up does."), field="agency")
+    try:
+        OrganizationPredikat(rating.predikat)
+    except ValueError:
+        raise DomainError(N_("%(value)s is not a valid choice"), field="predikat", value=rating.predikat) from None
+    with db.session.no_autoflush:
+        duplicate = db.session.execute(select(OrganizationRating.id).where(
+            OrganizationRating.agency_id == agency.id, OrganizationRating.period_id == rating.period.id,
+            OrganizationRating.id != (rating.id or 0))).first()
+    if duplicate:
+        raise DomainError(N_("This agency already has a predikat for this period; edit it instead."),
+                          field="period")
+    user = _current_user()
+    if user is not None and user.is_authenticated:
+        rating.recorded_by = user
+
+
+# --- reporting line ----------------------------------------------------------------------------
+
+def is_head_of_agency(position: Position | None) -> bool:
+    """The head of an agency has no superior position inside the agency (the regent or sekda above)."""
+    return position is not None and (position.parent is None or position.parent.agency_id != position.agency_id)
+
+
+def holder_of(position: Position | None) -> Employee | None:
+    if position is None:
+        return None
+    return db.session.scalars(select(Employee).where(Employee.position_id == position.id,
+                                                     Employee.active.is_(True)).order_by(Employee.id)).first()
+
+
+def approach_for(position: Position | None) -> SkpApproach:
+    """(policy) Heads of a UPTD (technical unit) head an independent unit and plan qualitatively."""
+    if position is None:
+        return SkpApproach.QUANTITATIVE
+    heads_unit = position.unit is not None and position.unit.kind == "UPTD" and (
+        position.parent is None or position.parent.unit_id != position.unit_id)
+    return skp_approach(position.kind.code, heads_independent_unit=heads_unit)
+
+
+# --- permissions on a plan ---------------------------------------------------------------------
+
+def _acting_employee_id():
+    return current_scope().employee_id
+
+
+def ensure_may_edit(plan: WorkPlan) -> None:
+    scope = current_scope()
+    if scope.employee_id != plan.employee_id and not scope.can_write_agency(plan.agency_id):
+        raise DomainError(N_("Only the owner of this SKP or an administrator of the agency may change it."))
+    if plan.status == "approved":
+        raise DomainError(N_("This SKP is approved and locked; create a revision to change it."))
+    if plan.status not in EDITABLE_STATUSES:
+        raise DomainError(N_("This SKP has been submitted; it can be changed after the evaluator "
+                             "returns it."))
+
+
+def _ensure_evaluator(plan: WorkPlan, action_message: str) -> None:
+    employee_id = _acting_employee_id()
+    if employee_id is not None and employee_id == plan.employee_id:
+        raise DomainError(N_("You cannot approve or return your own SKP."))
+    if employee_id is None or employee_id != plan.evaluator_id:
+        raise DomainError(action_message)
+
+
+def _copy_scope(row, plan: WorkPlan) -> None:
+    row.agency_id, row.employee_id, row.evaluator_id = plan.agency_id, plan.employee_id, plan.evaluator_id
+
+
+# --- links between plans -----------------------------------------------------------------------
+
+def supportable_results(plan: WorkPlan) -> list[WorkResult]:
+    """The RHKs an Utama RHK of ``plan`` may support: those of the evaluator's approved plan of the
+    same period. Read deliberately outside the user's scope: an employee must see what the
+    superior's approved plan offers, and nothing else of it."""
+    if plan is None or plan.evaluator_id is None:
+        return []
+    return list(db.session.scalars(
+        select(WorkResult).join(WorkPlan, WorkResult.work_plan_id == WorkPlan.id)
+        .where(WorkPlan.employee_id == plan.evaluator_id, WorkPlan.period_id == plan.period_id,
+               WorkPlan.status == "approved")
+        .order_by(WorkPlan.version.desc(), WorkResult.order)))
+
+
+def linkable_indicators(plan: WorkPlan) -> list[OrganizationIndicator]:
+    """The agency indicators the head of the plan's agency may link an Utama RHK to."""
+    if plan is None or not is_head_of_agency(plan.position):
+        return []
+    return list(db.session.scalars(select(OrganizationIndicator).where(
+        OrganizationIndicator.agency_id == plan.agency_id, OrganizationIndicator.period_id == plan.period_id)
+        .order_by(OrganizationIndicator.id)))
+
+
+def check_result(result: WorkResult) -> None:
+    """Validate an RHK before it is written (add, edit, API) and copy its plan's scope columns."""
+    with db.session.no_autoflush:  # the new row is not in the session yet; a flush would warn
+        _check_result(result)
+
+
+def _check_result(result: WorkResult) -> None:
+    plan = result.work_plan
+    if plan is None:
+        raise DomainError(N_("Choose the SKP."), field="work_plan")
+    ensure_may_edit(plan)
+    _copy_scope(result, plan)
+    if result.group not in dict(RESULT_GROUPS):
+        raise DomainError(N_("%(value)s is not a valid choice"), field="group", value=result.group)
+    if not (result.description or "").strip():
+        raise DomainError(N_("Describe the result."), field="description")
+    if result.group != "UTAMA" and (result.supported_result or result.organization_indicator):
+        raise DomainError(N_("Only main (Utama) results are linked to a superior's result."),
+                          field="supported_result")
+    if result.supported_result is not None:
+        if is_head_of_agency(plan.position):
+            raise DomainError(N_("The head of an agency links results to agency indicators."),
+                              field="supported_result")
+        if result.supported_result.id not in {r.id for r in supportable_results(plan)}:
+            raise DomainError(N_("You can only link to an approved RHK of your evaluator for the same "
+                                 "period, not to an RHK of someone who is not your superior."),
+                              field="supported_result")
+    if result.organization_indicator is not None and result.organization_indicator.id not in {
+            i.id for i in linkable_indicators(plan)}:
+        raise DomainError(N_("Only the head of the agency links to an indicator of the agency, of the same "
+                             "period."), field="organization_indicator")
+    if result.order is None:
+        result.order = 1 + max((r.order for r in plan.results if r is not result), default=0)
+
+
+def check_result_deletable(result: WorkResult) -> None:
+    ensure_may_edit(result.work_plan)
+
+
+def check_indicator(indicator: ResultIndicator) -> None:
+    """Validate an IKI: aspect or perspective by the plan's approach; ratio targets above zero."""
+    result = indicator.work_result
+    if result is None:
+        raise DomainError(N_("Choose the result (RHK)."), field="work_result")
+    plan = result.work_plan
+    ensure_may_edit(plan)
+    _copy_scope(indicator, plan)
+    allowed = PERSPECTIVES if plan.approach == SkpApproach.QUALITATIVE else ASPECTS
+    if indicator.aspect not in dict(allowed):
+        raise DomainError(N_("Choose one of: %(choices)s."), field="aspect",
+                          choices=", ".join(code for code, _label in allowed))
+    if not (indicator.description or "").strip():
+        raise DomainError(N_("Describe the indicator."), field="description")
+    if indicator.direction not in Direction.__members__:
+        raise DomainError(N_("%(value)s is not a valid choice"), field="direction", value=indicator.direction)
+    if plan.approach == SkpApproach.QUALITATIVE and indicator.target_value is None:
+        if not (indicator.target_text or "").strip():
+            raise DomainError(N_("Give the target as a value or, for a qualitative SKP, as a text."),
+                              field="target_text")
+        return
+    if indicator.target_value is None:
+        raise DomainError(N_("Give the target value."), field="target_value")
+    if indicator.target_value <= 0:
+        raise DomainError(N_("Target ≤ 0: achievement is a ratio to the target, which must be greater than "
+                             "zero."), field="target_value")
+    if indicator.target_high is not None and indicator.target_value >= indicator.target_high:
+        raise DomainError(N_("The lower end of the target range must be below the upper end."),
+                          field="target_high")
+
+
+def check_indicator_deletable(indicator: ResultIndicator) -> None:
+    ensure_may_edit(indicator.work_result.work_plan)
+
+
+# --- the SKP workflow --------------------------------------------------------------------------
+
+def _new_draft(employee: Employee, period: Period, version: int = 1, previous: WorkPlan | None = None):
+    evaluator = holder_of(employee.position.parent if employee.position else None)
+    plan = WorkPlan(employee=employee, agency=employee.agency, period=period, position=employee.position,
+                    evaluator=evaluator, approach=str(approach_for(employee.position)), status="draft",
+                    version=version, previous_version=previous)
+    plan.employee_id, plan.evaluator_id = employee.id, evaluator.id if evaluator else None
+    plan.agency_id = employee.agency_id
+    db.session.add(plan)
+    for core_value in db.session.scalars(select(CoreValue).order_by(CoreValue.order)):
+        expectation = BehaviourExpectation(work_plan=plan, core_value=core_value)
+        _copy_scope(expectation, plan)
+        db.session.add(expectation)
+    return plan
+
+
+def _ensure_may_plan_for(employee: Employee, period: Period) -> None:
+    scope = current_scope()
+    if scope.employee_id != employee.id and not scope.can_write_agency(employee.agency_id):
+        raise DomainError(N_("You may only create an SKP for yourself or for employees of the agencies you "
+                             "manage."))
+    if period.status not in OPEN_PERIOD_STATUSES:
+        raise DomainError(N_("The period %(period)s is not open for planning."), period=period.name)
+    if employee.position is None:
+        raise DomainError(N_("The employee holds no position; a position is needed for an SKP."))
+    existing = db.session.scalar(select(func.count()).select_from(WorkPlan).where(
+        WorkPlan.employee_id == employee.id, WorkPlan.period_id == period.id))
+    if existing:
+        raise DomainError(N_("%(employee)s already has an SKP for %(period)s; open it (or revise the approved "
+                             "one) instead of starting another."), employee=employee.name, period=period.name)
+
+
+def create_draft(employee: Employee, period: Period) -> WorkPlan:
+    """Start an SKP: evaluator from the reporting line, approach from the position, seven expectations."""
+    def work():
+        _ensure_may_plan_for(employee, period)
+        return _new_draft(employee, period)
+    return _commit(work)
+
+
+def _copy_content(source: WorkPlan, target: WorkPlan, keep_links: bool) -> None:
+    for name in ("resource_support", "accountability_scheme", "consequences"):
+        setattr(target, name, getattr(source, name))
+    for old in source.results:
+        new = WorkResult(work_plan=target, group=old.group, order=old.order, description=old.description,
+                         supported_result=old.supported_result if keep_links else None,
+                         organization_indicator=old.organization_indicator if keep_links else None)
+        _copy_scope(new, target)
+        db.session.add(new)  # SQLAlchemy 2 does not cascade along the backref (work_plan=...)
+        for old_indicator in old.indicators:
+            copy = ResultIndicator(work_result=new, **{name: getattr(old_indicator, name) for name in (
+                "aspect", "description", "target_value", "target_high", "target_unit", "target_text",
+                "direction")})
+            _copy_scope(copy, target)
+            db.session.add(copy)
+    texts = {e.core_value_id: e.leader_expectation for e in source.expectations}
+    for expectation in target.expectations:
+        expectation.leader_expectation = texts.get(expectation.core_value.id)
+
+
+def copy_previous_year(employee: Employee, period: Period) -> WorkPlan:
+    """A new draft with the results, indicators and texts of last year's approved SKP. Links to
+    superiors' results and agency indicators are dropped: they point to last year's plans."""
+    def work():
+        _ensure_may_plan_for(employee, period)
+        source = db.session.scalars(
+            select(WorkPlan).join(Period, WorkPlan.period_id == Period.id)
+            .where(WorkPlan.employee_id == employee.id, Period.year == period.year - 1,
+                   WorkPlan.status == "approved")
+            .order_by(WorkPlan.version.desc())).first()
+        if source is None:
+            raise DomainError(N_("There is no approved SKP of %(year)s to copy."), year=period.year - 1)
+        plan = _new_draft(employee, period)
+        db.session.flush()
+        _copy_content(source, plan, keep_links=False)
+        return plan
+    return _commit(work)
+
+
+def submit(plan: WorkPlan) -> WorkPlan:
+    def work():
+        if _acting_employee_id() != plan.employee_id:
+            raise DomainError(N_("Only the owner submits an SKP."))
+        ensure_may_edit(plan)
+        if plan.evaluator_id is None:
+            raise DomainError(N_("This SKP has no evaluator; ask HR to name one."))
+        main = [r for r in plan.results if r.group == "UTAMA"]
+        if not main:
+            raise DomainError(N_("Add at least one main (Utama) result before submitting."))
+        unlinked = [r for r in main if r.supported_result is None and r.organization_indicator is None]
+        if unlinked:
+            raise DomainError(N_("Link every main result to the superior's result it supports: %(result)s"),
+                              result=str(unlinked[0]))
+        without_indicator = [r for r in plan.results if not r.indicators]
+        if without_indicator:
+            raise DomainError(N_("Every result needs at least one indicator: %(result)s"),
+                              result=str(without_indicator[0]))
+        plan.status, plan.submitted_at, plan.return_note = "submitted", utcnow(), None
+        return plan
+    return _commit(work)
+
+
+def _decide(plan: WorkPlan, status: str, note: str | None) -> WorkPlan:
+    """Approve or return a submitted plan. The UPDATE carries the row version read with the plan,
+    so if another evaluator decided first it matches no row and ConcurrentChange is raised."""
+    def work():
+        _ensure_evaluator(plan, N_("Only the evaluator of this SKP may approve or return it."))
+        if plan.status != "submitted":
+            raise DomainError(N_("This SKP is %(status)s, not submitted; there is nothing to decide."),
+                              status=plan.status)
+        plan.status = status
+        if status == "approved":
+            plan.approved_at, plan.approved_by = utcnow(), _current_user()
+        else:
+            plan.return_note = note
+        return plan
+    return _commit(work)
+
+
+def approve(plan: WorkPlan) -> WorkPlan:
+    return _decide(plan, "approved", None)
+
+
+def return_plan(plan: WorkPlan, note: str) -> WorkPlan:
+    if not (note or "").strip():
+        raise DomainError(N_("Say what the employee should change."), field="note")
+    return _decide(plan, "returned", note.strip())
+
+
+def revise(plan: WorkPlan) -> WorkPlan:
+    """Version n+1 as a draft with the same content; version n stays approved and unchanged."""
+    def work():
+        scope = current_scope()
+        if scope.employee_id != plan.employee_id and not scope.can_write_agency(plan.agency_id):
+            raise DomainError(N_("Only the owner of this SKP or an administrator of the agency may change it."))
+        if plan.status != "approved":
+            raise DomainError(N_("Only an approved SKP is revised; this one can still be edited."))
+        newest = db.session.scalar(select(func.max(WorkPlan.version)).where(
+            WorkPlan.employee_id == plan.employee_id, WorkPlan.period_id == plan.period_id))
+        if newest != plan.version:
+            raise DomainError(N_("A newer version of this SKP exists already."))
+        revision = _new_draft(plan.employee, plan.period, version=plan.version + 1, previous=plan)
+        revision.evaluator, revision.evaluator_id = plan.evaluator, plan.evaluator_id
+        revision.evaluator_change_reason = plan.evaluator_change_reason
+        db.session.flush()
+        _copy_content(plan, revision, keep_links=True)
+        return revision
+    return _commit(work)
+
+
+def set_expectation(plan: WorkPlan, core_value: CoreValue, text: str) -> BehaviourExpectation:
+    def work():
+        if _acting_employee_id() is None or _acting_employee_id() != plan.evaluator_id:
+            raise DomainError(N_("Only the evaluator writes the leader's expectations."))
+        if plan.status == "approved":
+            raise DomainError(N_("This SKP is approved and locked; create a revision to change it."))
+        expectation = next(e for e in plan.expectations if e.core_value_id == core_value.id)
+        expectation.leader_expectation = (text or "").strip() or None
+        return expectation
+    return _commit(work)
+
+
+def check_expectation(expectation: BehaviourExpectation) -> None:
+    """The edit form of an expectation: the same rule as set_expectation, inside the view's transaction."""
+    plan = expectation.work_plan
+    if _acting_employee_id() is None or _acting_employee_id() != plan.evaluator_id:
+        raise DomainError(N_("Only the evaluator writes the leader's expectations."))
+    if plan.status == "approved":
+        raise DomainError(N_("This SKP is approved and locked; create a revision to change it."))
+
+
+def change_evaluator(plan: WorkPlan, new_evaluator: Employee, reason: str) -> WorkPlan:
+    """Name another evaluator (an acting official); the reason is stored and audited with the change."""
+    def work():
+        if not _role_names() & GLOBAL_ROLES:
+            raise DomainError(N_("Only HR administrators change the evaluator."))
+        if not (reason or "").strip():
+            raise DomainError(N_("Give the reason for changing the evaluator."), field="reason")
+        if new_evaluator.id == plan.employee_id:
+            raise DomainError(N_("An employee cannot evaluate their own SKP."), field="evaluator")
+        plan.evaluator, plan.evaluator_id = new_evaluator, new_evaluator.id
+        plan.evaluator_change_reason = reason.strip()
+        for row in [*plan.results, *plan.expectations, *(i for r in plan.results for i in r.indicators)]:
+            row.evaluator_id = new_evaluator.id
+        return plan
+    return _commit(work)
+
+
+# --- the cascade -------------------------------------------------------------------------------
+
+@dataclass
+class CascadeNode:
+    result: WorkResult
+    children: list["CascadeNode"] = field(default_factory=list)
+    unsupported: bool = False
+
+
+@dataclass
+class CascadeTree:
+    indicators: list[tuple[OrganizationIndicator, list[CascadeNode]]]
+    unsupported: list[WorkResult]
+    supporting_nothing: list[WorkResult]
+
+
+def current_plans(agency_id: int, period_id: int):
+    """The newest version of each employee's plan in an agency and period."""
+    newest = (select(WorkPlan.employee_id, func.max(WorkPlan.version).label("version"))
+              .where(WorkPlan.agency_id == agency_id, WorkPlan.period_id == period_id)
+              .group_by(WorkPlan.employee_id).subquery())
+    return select(WorkPlan.id).join(newest, (WorkPlan.employee_id == newest.c.employee_id)
+                                    & (WorkPlan.version == newest.c.version))
+
+
+def cascade(agency: Agency, period: Period) -> CascadeTree:
+    """From each agency indicator down to staff: the RHKs linked to it, those supporting them, and so on.
+
+    Flags results of employees with subordinates that nothing supports yet, and main results that
+    support nothing (no superior's RHK, no indicator). Three queries, the tree is built in memory.
+    """
+    indicators = list(db.session.scalars(select(OrganizationIndicator).where(
+        OrganizationIndicator.agency_id == agency.id, OrganizationIndicator.period_id == period.id)
+        .order_by(OrganizationIndicator.id)))
+    results = list(db.session.scalars(select(WorkResult).where(
+        WorkResult.work_plan_id.in_(current_plans(agency.id, period.id))).order_by(WorkResult.id)))
+    superiors = set(db.session.scalars(select(Position.parent_id).where(
+        Position.agency_id == agency.id, Position.parent_id.is_not(None))))
+    children = defaultdict(list)
+    for result in results:
+        if result.supported_result_id is not None:
+            children[result.supported_result_id].append(result)
+
+    def node(result, seen):
+        below = [node(child, seen | {result.id}) for child in children[result.id] if child.id not in seen]
+        has_staff = result.work_plan.position_id in superiors
+        return CascadeNode(result, below, unsupported=has_staff and not below)
+
+    tree = [(indicator, [node(r, frozenset()) for r in results if r.organization_indicator_id == indicator.id])
+            for indicator in indicators]
+    unsupported = [r for r in results if r.work_plan.position_id in superiors and not children[r.id]]
+    supporting_nothing = [r for r in results if r.group == "UTAMA" and r.supported_result_id is None
+                          and r.organization_indicator_id is None]
+    return CascadeTree(tree, unsupported, supporting_nothing)
+
+
+def format_percent(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.quantize(Decimal('0.01'))} %"
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+DEMO_INDICATORS = {
+    "DISDIKBUD": [
+        ("Angka Partisipasi Sekolah (APS) usia 7–12 tahun", "%", "HIGHER_IS_BETTER", "98.9", "99.5", ("98.7", "99.1")),
+        ("Persentase sekolah terakreditasi minimal B", "%", "HIGHER_IS_BETTER", "78", "85", ("79", "81.5")),
+        ("Angka Putus Sekolah jenjang SMP", "%", "LOWER_IS_BETTER", "0.9", "0.5", ("0.8", "0.7")),
+    ],
+    "DINKES": [
+        ("Angka Kematian Ibu per 100.000 kelahiran hidup", "per 100.000 KH", "LOWER_IS_BETTER", "128", "110",
+         ("121", "116")),
+        ("Persentase balita stunting", "%", "LOWER_IS_BETTER", "17.2", "14", ("16.4", "15.1")),
+        ("Cakupan imunisasi dasar lengkap", "%", "HIGHER_IS_BETTER", "88", "95", ("42.5", "71.0")),
+    ],
+}
+# Each chain: (position code, [(RHK, index of the supported RHK one level up or of the indicator, IKI, target,
+# unit)]). The head links to agency indicators; everyone below to the RHK of the level above.
+DEMO_CHAINS = {
+    "DISDIKBUD": [
+        ("DISDIKBUD-KADIS", [
+            ("Meningkatnya akses layanan pendidikan dasar yang merata", 0,
+             "Layanan pendidikan dasar menjangkau seluruh anak usia sekolah", None, None),
+            ("Meningkatnya mutu satuan pendidikan", 1,
+             "Satuan pendidikan memenuhi standar nasional pendidikan", None, None)]),
+        ("DISDIKBUD-KABID-SD", [
+            ("Terlaksananya pembinaan kurikulum dan penilaian sekolah dasar", 0,
+             "Persentase SD yang menerapkan Kurikulum Merdeka", "100", "%")]),
+        ("DISDIKBUD-KASI-SD-KUR", [
+            ("Tersusunnya pedoman penilaian hasil belajar SD", 0,
+             "Jumlah pedoman penilaian yang disahkan", "2", "dokumen"),
+            ("Terlaksananya pendampingan implementasi kurikulum di SD", 0,
+             "Jumlah SD yang didampingi", "24", "sekolah")]),
+    ],
+    "DINKES": [
+        ("DINKES-KADIS", [
+            ("Menurunnya angka kematian ibu dan prevalensi stunting", 1,
+             "Program kesehatan keluarga menjangkau seluruh ibu hamil dan balita", None, None),
+            ("Meningkatnya cakupan imunisasi dasar lengkap", 2,
+             "Seluruh bayi mendapat imunisasi dasar lengkap", None, None)]),
+        ("DINKES-KABID-KESMAS", [
+            ("Terlaksananya program percepatan penurunan stunting", 0,
+             "Persentase balita yang dipantau pertumbuhannya", "90", "%")]),
+        ("DINKES-KASI-KGIZI", [
+            ("Terlaksananya pemberian makanan tambahan bagi balita gizi kurang", 0,
+             "Jumlah balita gizi kurang yang menerima PMT", "350", "balita"),
+            ("Terlaksananya pemantauan status gizi balita di posyandu", 0,
+             "Jumlah posyandu yang melaporkan status gizi tiap bulan", "60", "posyandu")]),
+    ],
+}
+DEMO_RATINGS_2025 = {"DISDIKBUD": OrganizationPredikat.BAIK, "DINKES": OrganizationPredikat.BAIK}
+DEMO_PREVIOUS_PLAN = ("198611012014011004", [  # pegawai.disdik, 2025
+    ("Tersusunnya kajian teknis kebijakan kurikulum SD", "Jumlah kajian teknis yang diselesaikan", "3", "kajian"),
+    ("Terlaksananya verifikasi data penilaian hasil belajar", "Persentase data sekolah terverifikasi", "95", "%"),
+])
+
+
+def _demo_period(year: int, status: str) -> Period:
+    period = db.session.scalar(select(Period).where(Period.year == year))
+    if period is None:
+        period = Period(year=year, name=f"Tahun {year}", start_date=dt.date(year, 1, 1),
+                        end_date=dt.date(year, 12, 31), status=status)
+        db.session.add(period)
+    return period
+
+
+def _demo_plan(employee: Employee, period: Period, results, links) -> list[WorkResult]:
+    """An approved plan of ``employee`` with ``results``; ``links`` are what each result supports."""
+    plan = db.session.scalar(select(WorkPlan).where(WorkPlan.employee_id == employee.id,
+                                                    WorkPlan.period_id == period.id))
+    if plan is not None:
+        return list(plan.results)
+    plan = _new_draft(employee, period)
+    plan.resource_support = "Anggaran DPA tahun berjalan, sarana kantor, dan data Dapodik/SIMPUS."
+    plan.accountability_scheme = "Laporan bulanan kepada atasan langsung dan rapat evaluasi triwulanan."
+    plan.consequences = "Sesuai ketentuan penilaian kinerja PermenPANRB 6/2022."
+    made = []
+    for order, (description, link, iki, target, unit) in enumerate(results, start=1):
+        result = WorkResult(work_plan=plan, group="UTAMA", order=order, description=description)
+        target_link = links[link] if link is not None and link < len(links) else None
+        if isinstance(target_link, OrganizationIndicator):
+            result.organization_indicator = target_link
+        else:
+            result.supported_result = target_link
+        _copy_scope(result, plan)
+        aspect = "PENERIMA_LAYANAN" if plan.approach == SkpApproach.QUALITATIVE else "KUANTITAS"
+        indicator = ResultIndicator(work_result=result, aspect=aspect, description=iki,
+                                    target_value=Decimal(target) if target else None, target_unit=unit,
+                                    target_text=None if target else iki, direction="HIGHER_IS_BETTER")
+        _copy_scope(indicator, plan)
+        db.session.add_all((result, indicator))  # no cascade along the backref in SQLAlchemy 2
+        made.append(result)
+    plan.status, plan.submitted_at, plan.approved_at = "approved", utcnow(), utcnow()
+    return made
+
+
+def load_demo_planning() -> None:
+    """Periods 2025 (closed) and 2026 (running), indicators with two quarters of realisation, the 2025
+    organisation predikat, and approved 2026 SKPs along the chain head → kabid → kasi (penilai.*) of
+    Disdikbud and Dinkes; pegawai.* have no 2026 SKP (they make one in the demo) but pegawai.disdik
+    has an approved 2025 SKP to copy. Idempotent: existing rows are left as they are."""
+    previous, current = _demo_period(2025, "closed"), _demo_period(2026, "running")
+    db.session.flush()
+    for code, rows in DEMO_INDICATORS.items():
+        agency = db.session.scalar(select(Agency).where(Agency.code == code))
+        if agency is None:
+            continue
+        indicators = []
+        for name, unit, direction, baseline, target, realised in rows:
+            indicator = db.session.scalar(select(OrganizationIndicator).where(
+                OrganizationIndicator.agency_id == agency.id, OrganizationIndicator.period_id == current.id,
+                OrganizationIndicator.name == name))
+            if indicator is None:
+                indicator = OrganizationIndicator(agency=agency, period=current, name=name, unit_of_measure=unit,
+                                                  direction=direction, baseline=Decimal(baseline),
+                                                  target=Decimal(target))
+                for quarter, value in enumerate(realised, start=1):
+                    indicator.realisations.append(IndicatorRealisation(
+                        agency=agency, quarter=quarter, value=Decimal(value),
+                        evidence_link=f"https://bulungankab.go.id/data/{code.lower()}/2026-q{quarter}"))
+                db.session.add(indicator)
+            indicators.append(indicator)
+        if db.session.scalar(select(OrganizationRating.id).where(
+                OrganizationRating.agency_id == agency.id, OrganizationRating.period_id == previous.id)) is None:
+            db.session.add(OrganizationRating(agency=agency, period=previous, predikat=int(DEMO_RATINGS_2025[code]),
+                                              note="Hasil evaluasi SAKIP 2025."))
+        db.session.flush()
+        links: list = indicators
+        for position_code, results in DEMO_CHAINS[code]:
+            employee = db.session.scalar(select(Employee).join(Position, Employee.position_id == Position.id)
+                                         .where(Position.code == position_code))
+            links = _demo_plan(employee, current, results, links)
+            db.session.flush()
+    employee = db.session.scalar(select(Employee).where(Employee.nip == DEMO_PREVIOUS_PLAN[0]))
+    if employee is not None:
+        _demo_plan(employee, previous, [(d, None, iki, t, u) for d, iki, t, u in DEMO_PREVIOUS_PLAN[1]], [])
+    db.session.commit()
+
