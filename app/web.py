@@ -8,11 +8,11 @@ import uuid
 from urllib.parse import urlencode
 
 from flask import abort, current_app, g, jsonify, redirect, request
-from flask_babel import format_decimal
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import db
+from app.views.base import decimal
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -34,11 +34,6 @@ def _configure_access_log() -> None:
         access_log.addHandler(handler)
         access_log.setLevel(logging.INFO)
         access_log.propagate = False
-
-
-def decimal(value, places: int = 2) -> str:
-    """A number the way the reader's language writes it: 75,36 in Indonesian, 75.36 in English."""
-    return format_decimal(value, format="#,##0." + "0" * places) if places else format_decimal(value, "#,##0")
 
 
 def register_request_hooks(app) -> None:

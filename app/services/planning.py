@@ -202,6 +202,20 @@ def ensure_may_edit(plan: WorkPlan) -> None:
                              "returns it."))
 
 
+def available_transitions(plan: WorkPlan) -> list[str]:
+    """The workflow steps the current user may take on this plan now (the services check again)."""
+    scope = current_scope()
+    me = scope.employee_id
+    steps = []
+    if me is not None and me == plan.employee_id and plan.status in EDITABLE_STATUSES:
+        steps.append("submit")
+    if me is not None and me == plan.evaluator_id != plan.employee_id and plan.status == "submitted":
+        steps += ["approve", "return"]
+    if plan.status == "approved" and (me == plan.employee_id or scope.can_write_agency(plan.agency_id)):
+        steps.append("revise")
+    return steps
+
+
 def _ensure_evaluator(plan: WorkPlan, action_message: str) -> None:
     employee_id = _acting_employee_id()
     if employee_id is not None and employee_id == plan.employee_id:
@@ -555,10 +569,6 @@ def cascade(agency: Agency, period: Period) -> CascadeTree:
     supporting_nothing = [r for r in results if r.group == "UTAMA" and r.supported_result_id is None
                           and r.organization_indicator_id is None]
     return CascadeTree(tree, unsupported, supporting_nothing)
-
-
-def format_percent(value: Decimal | None) -> str:
-    return "" if value is None else f"{value.quantize(Decimal('0.01'))} %"
 
 
 # --- demo --------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Performance planning views: periods, agency indicators with realisation and predikat, work plans (SKP)
 with their results, indicators and expectations, the SKP workflow buttons, and the cascade page."""
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -32,7 +32,15 @@ from app.models.planning import (
 )
 from app.security.scope import ScopedInterface, current_scope, read_filter
 from app.services import planning
-from app.views.base import READ_WRITE_PERMISSIONS, ScopedModelView, choice_field, translated
+from app.views.base import (
+    READ_WRITE_PERMISSIONS,
+    ScopedModelView,
+    choice_field,
+    format_moment,
+    percent,
+    text_or_dash,
+    translated,
+)
 
 CATEGORY = "Performance Planning"
 PLAN_PERMISSIONS = {**READ_WRITE_PERMISSIONS, "transition": "write", "new_plan": "write"}
@@ -77,7 +85,7 @@ class PlanningWrites:
 
 class PlanningModelView(PlanningWrites, ScopedModelView):
     label_columns = LABELS
-    formatters_columns = {name: planning.format_percent for name in PERCENT_COLUMNS}
+    formatters_columns = {name: percent for name in PERCENT_COLUMNS}
 
 
 def int_choice_field(label, choices):
@@ -259,8 +267,17 @@ class WorkPlanView(PlanningModelView):
     base_order = ("id", "desc")
     related_views = [WorkResultView, BehaviourExpectationView]
     show_template = "planning/workplan_show.html"
+    formatters_columns = {"submitted_at": format_moment, "approved_at": format_moment,
+                          "return_note": text_or_dash, "evaluator_change_reason": text_or_dash}
     list_template = "planning/workplan_list.html"
     validators = (planning.ensure_may_edit,)
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        plan = self.datamodel.get(pk)
+        g.plan_transitions = planning.available_transitions(plan) if plan is not None else []
+        return super().show(pk)
 
     @expose("/transition/<int:pk>", methods=["POST"])
     @has_access
