@@ -253,3 +253,23 @@ def test_plan_page_offers_only_the_steps_the_user_may_take(as_user):
     assert 'value="revise"' in own_page
     leader_page = as_user("kadis.disdik").get(f"/workplanview/show/{plan}").get_data(as_text=True)
     assert 'value="revise"' not in leader_page and 'value="approve"' not in leader_page
+
+
+def test_hr_admin_changes_the_evaluator_with_a_reason(as_user):
+    plan = plan_of("pegawai.disdik", year=2025)
+    acting_id = employee_of("kadis.disdik")[0]
+    client = as_user("hr.bkpsdm")
+    token = csrf_token(client, f"/workplanview/show/{plan}")
+    client.post(f"/workplanview/transition/{plan}", data={
+        "csrf_token": token, "name": "change_evaluator", "evaluator": str(acting_id), "reason": ""})
+    with database() as session:
+        assert session.get(WorkPlan, plan).evaluator_id != acting_id
+    client.post(f"/workplanview/transition/{plan}", data={
+        "csrf_token": token, "name": "change_evaluator", "evaluator": str(acting_id),
+        "reason": "Plt. Kepala Seksi, SK Bupati 800/12/2025"})
+    with database() as session:
+        changed = session.get(WorkPlan, plan)
+        assert (changed.evaluator_id, changed.evaluator_change_reason) == (
+            acting_id, "Plt. Kepala Seksi, SK Bupati 800/12/2025")
+    other = as_user("admin.disdik")
+    assert 'value="change_evaluator"' not in other.get(f"/workplanview/show/{plan}").get_data(as_text=True)

@@ -213,6 +213,8 @@ def available_transitions(plan: WorkPlan) -> list[str]:
         steps += ["approve", "return"]
     if plan.status == "approved" and (me == plan.employee_id or scope.can_write_agency(plan.agency_id)):
         steps.append("revise")
+    if _role_names() & GLOBAL_ROLES:
+        steps.append("change_evaluator")
     return steps
 
 

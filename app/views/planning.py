@@ -290,6 +290,13 @@ class WorkPlanView(PlanningModelView):
             if name == "return":
                 plan = planning.return_plan(plan, request.form.get("note", ""))
                 flash(gettext("The SKP was returned to the employee."), "info")
+            elif name == "change_evaluator":
+                evaluator_id = request.form.get("evaluator", "")
+                evaluator = ScopedInterface(Employee).get(int(evaluator_id)) if evaluator_id.isdigit() else None
+                if evaluator is None:
+                    raise DomainError(planning.N_("Choose the new evaluator."), field="evaluator")
+                plan = planning.change_evaluator(plan, evaluator, request.form.get("reason", ""))
+                flash(gettext("The evaluator was changed."), "info")
             elif name in TRANSITIONS:
                 service, message = TRANSITIONS[name]
                 plan = service(plan)
