@@ -11,8 +11,10 @@ csrf = CSRFProtect()
 
 
 def tune_sqlite(dbapi_connection, _record) -> None:
-    """WAL lets readers work while one request writes (the survey endpoint: ~270 → ~470 submissions/s)."""
+    """WAL lets readers work while one request writes (the survey endpoint: ~270 → ~470 submissions/s);
+    foreign keys are enforced as on PostgreSQL (SQLite leaves them off by default)."""
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import UserAccount
+from app.models.activity import DailyActivity
 from app.models.planning import (
     IndicatorRealisation,
     OrganizationIndicator,
@@ -46,10 +47,12 @@ def snapshot():
 
 @pytest.fixture()
 def draft_of(api_as):
-    """A fresh 2026 draft for an employee account (removing any plan a previous test left)."""
+    """A fresh 2026 draft for an employee account (removing any plan, and the activities reported
+    against it, that a previous test left)."""
     def make(username):
         employee_id = employee_of(username)[0]
         with database() as session:
+            session.execute(delete(DailyActivity).where(DailyActivity.employee_id == employee_id))
             for plan in session.scalars(select(WorkPlan).where(WorkPlan.employee_id == employee_id,
                                                                WorkPlan.period_id == period_id(2026))
                                         .order_by(WorkPlan.version.desc())):
@@ -194,6 +197,7 @@ def test_scope_of_plans(api_as):
 def test_browser_create_submit_approve(as_user):
     employee_id = employee_of("pegawai.dinkes")[0]
     with database() as session:
+        session.execute(delete(DailyActivity).where(DailyActivity.employee_id == employee_id))
         for plan in session.scalars(select(WorkPlan).where(WorkPlan.employee_id == employee_id)):
             session.delete(plan)
         session.commit()

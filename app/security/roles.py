@@ -23,9 +23,14 @@ SURVEY_STAFF = ("SurveyPeriod", "SurveyResponse", "ImprovementPlan", "IkmReport"
 SURVEY_MENU = ("Public Service", *SURVEY_STAFF)
 PLANNING = ("Period", "OrganizationIndicator", "OrganizationRating", "AgencyPeriodSetting", "WorkPlan", "Cascade")
 PLANNING_MENU = ("Performance Planning", *PLANNING)
-# Owners and evaluators write their plans; the planning services decide row by row who may do what.
+ACTIVITY_MONITOR = [
+    [any_of("DailyActivity", "ActivityDashboard"), READ],
+    [any_of("Daily Activities", "DailyActivity", "ActivityDashboard"), MENU],
+]
+# Owners and evaluators write their plans and activities; the services decide row by row who may do what.
 PLAN_AUTHOR = [
-    ["WorkPlan$", READ_WRITE],
+    [any_of("DailyActivity", "WorkPlan"), READ_WRITE],
+    [any_of("Daily Activities", "Report activity", "My activities", "Approval queue", "DailyActivity"), MENU],
     [any_of("OrganizationIndicator", "Period", "Cascade"), READ],
     [any_of("Performance Planning", "WorkPlan", "Cascade"), MENU],
 ]
@@ -42,7 +47,7 @@ SELF_SERVICE = [
 
 ROLES = {
     ADMIN: [[".*", ".*"]],
-    HR_ADMIN: SELF_SERVICE + [
+    HR_ADMIN: SELF_SERVICE + ACTIVITY_MONITOR + [
         [any_of(*MASTER_DATA, *REFERENCE_DATA), READ_WRITE],
         ["AuditEntry$", READ],
         [any_of(*SURVEY_STAFF), READ_WRITE],
@@ -64,7 +69,7 @@ ROLES = {
          MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
     ],
-    LEADER: SELF_SERVICE + [
+    LEADER: SELF_SERVICE + ACTIVITY_MONITOR + [
         [any_of(*MASTER_DATA), READ],
         [any_of(*SURVEY_STAFF), READ],
         [any_of(*SURVEY_MENU), MENU],

@@ -19,15 +19,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask import g, has_request_context
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.achievement import Direction
 from app.domain.distribution import OrganizationPredikat
 from app.domain.messages import N_, DomainError
 from app.domain.ranks import SkpApproach, skp_approach
 from app.extensions import db
+from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
 from app.models import Agency, CoreValue, Employee, Position
 from app.models.audit import utcnow
 from app.models.planning import (
@@ -49,33 +48,13 @@ EDITABLE_STATUSES = ("draft", "returned")
 OPEN_PERIOD_STATUSES = ("planning", "running")
 
 
-class ConcurrentChange(DomainError):
-    """Someone else changed the plan between reading and writing it (e.g. two evaluators approving)."""
-
-
-# --- transactions ------------------------------------------------------------------------------
-
 def _commit(work):
-    """Run ``work`` as one transaction: commit its result, or roll back everything on refusal."""
-    try:
-        result = work()
-        db.session.commit()
-        return result
-    except StaleDataError:
-        db.session.rollback()
-        raise ConcurrentChange(N_("Someone else changed this SKP at the same time; reload it and check "
-                                  "its status.")) from None
-    except Exception:
-        db.session.rollback()
-        raise
-
-
-def _current_user():
-    return g.get("user") if has_request_context() else None
+    return run_in_transaction(work, ConcurrentChange(N_(
+        "Someone else changed this SKP at the same time; reload it and check its status.")))
 
 
 def _role_names() -> set[str]:
-    user = _current_user()
+    user = acting_user()
     return {role.name for role in user.roles} if user is not None and user.is_authenticated else set()
 
 
@@ -157,7 +136,7 @@ def check_organization_rating(rating: OrganizationRating) -> None:
     if duplicate:
         raise DomainError(N_("This agency already has a predikat for this period; edit it instead."),
                           field="period")
-    user = _current_user()
+    user = acting_user()
     if user is not None and user.is_authenticated:
         rating.recorded_by = user
 
@@ -441,7 +420,7 @@ def _decide(plan: WorkPlan, status: str, note: str | None) -> WorkPlan:
                               status=plan.status)
         plan.status = status
         if status == "approved":
-            plan.approved_at, plan.approved_by = utcnow(), _current_user()
+            plan.approved_at, plan.approved_by = utcnow(), acting_user()
         else:
             plan.return_note = note
         return plan

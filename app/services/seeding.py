@@ -25,6 +25,7 @@ from app.models import (
     TrainingKind,
     Unit,
 )
+from app.services.activity import load_demo_activities
 from app.services.master_data import check_employee
 from app.services.planning import load_demo_planning
 from app.services.survey import load_demo_survey
@@ -165,4 +166,5 @@ def seed_everything(demo_password: str | None, *, demo: bool = True) -> list[str
     load_demo_planning()
     created = ensure_demo_accounts(demo_password)
     load_demo_survey()
+    load_demo_activities(seed=2026)
     return created

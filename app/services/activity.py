@@ -1,0 +1,525 @@
+"""Daily activity use-cases (RULES §11): report, submit, approve or return, accumulate, monitor.
+
+Each public write is one transaction (commit on success, rollback on refusal). Activities passed
+in were fetched through the caller's scope (ScopedInterface / scoped_select); the rules here decide
+what the acting employee may do with them. Refusals are DomainError with English N_ messages.
+
+Accumulation is never stored: the realisation of an indicator is SUM(volume) of the approved
+activities in a window, computed by the database when asked, so editing or returning an activity
+can never count it twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.domain.messages import N_, DomainError
+from app.domain.workdays import is_working_day, validate_activity_date, validate_activity_times
+from app.extensions import db
+from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
+from app.models import Agency, Employee, Position, Unit
+from app.models.activity import DailyActivity, Holiday
+from app.models.audit import utcnow
+from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
+from app.security.scope import current_scope, scoped_select
+
+EDITABLE_STATUSES = ("draft", "submitted", "returned")
+SUBMITTABLE_STATUSES = ("draft", "returned")
+QUANTITY_ASPECT = "KUANTITAS"
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+# Content is recognised by its first bytes, never by the file name a browser sends.
+EVIDENCE_SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+)
+# Tanjung Selor keeps WITA time: "today" must not flip at 16:00 UTC+8 midnight UTC.
+LOCAL_TIME_ZONE = ZoneInfo("Asia/Makassar")
+
+
+class ActivityConflict(ConcurrentChange):
+    """The activity was decided or changed by someone else first (HTTP 409 in the API)."""
+
+
+def today() -> dt.date:
+    return dt.datetime.now(LOCAL_TIME_ZONE).date()
+
+
+def _commit(work):
+    return run_in_transaction(work, ActivityConflict(N_(
+        "Someone else changed this activity at the same time; reload it and check its status.")))
+
+
+# --- calendar and plan look-ups -------------------------------------------------------------------
+
+def holidays_between(start: dt.date, end: dt.date) -> set[dt.date]:
+    return set(db.session.scalars(select(Holiday.date).where(Holiday.date.between(start, end))))
+
+
+def last_working_days(count: int, until: dt.date) -> list[dt.date]:
+    """The ``count`` working days up to and including ``until``, oldest first."""
+    holidays = holidays_between(until - dt.timedelta(days=count * 3 + 30), until)
+    days, day = [], until
+    while len(days) < count:
+        if is_working_day(day, holidays):
+            days.append(day)
+        day -= dt.timedelta(days=1)
+    return days[::-1]
+
+
+def period_of(day: dt.date) -> Period | None:
+    return db.session.scalar(select(Period).where(Period.start_date <= day, Period.end_date >= day)
+                             .order_by(Period.id))
+
+
+def approved_plan(employee_id: int, period_id: int) -> WorkPlan | None:
+    """The latest approved SKP version of the employee in the period (a revision replaces the old one)."""
+    return db.session.scalar(select(WorkPlan).where(
+        WorkPlan.employee_id == employee_id, WorkPlan.period_id == period_id, WorkPlan.status == "approved")
+        .order_by(WorkPlan.version.desc()))
+
+
+def reportable_results(employee_id: int, day: dt.date | None = None) -> list[WorkResult]:
+    """The RHKs an employee may report against: those of their approved SKP of the day's period."""
+    period = period_of(day or today())
+    plan = approved_plan(employee_id, period.id) if period else None
+    return list(plan.results) if plan else []
+
+
+def quantity_indicator(result: WorkResult | None) -> ResultIndicator | None:
+    """The indicator whose realisation the volume counts toward: the RHK's quantity (KUANTITAS) IKI."""
+    if result is None:
+        return None
+    return next((i for i in result.indicators if i.aspect == QUANTITY_ASPECT), None) or \
+        next(iter(result.indicators), None)
+
+
+def _superior_of(employee: Employee) -> Employee | None:
+    position = db.session.get(Position, employee.position_id) if employee.position_id else None
+    if position is None or position.parent_id is None:
+        return None
+    return db.session.scalar(select(Employee).where(Employee.position_id == position.parent_id,
+                                                    Employee.active.is_(True)).order_by(Employee.id))
+
+
+# --- validation (the one rule set of the form, the REST API and the service) --------------------
+
+def check_activity(activity: DailyActivity) -> None:
+    """Validate a new or edited activity of the acting employee and derive its copied columns."""
+    with db.session.no_autoflush:  # the pending row must not be flushed by the look-ups below
+        _check_activity(activity)
+
+
+def _check_activity(activity: DailyActivity) -> None:
+    scope = current_scope()
+    if activity.id is None:
+        if scope.employee_id is None:
+            raise DomainError(N_("Only an employee reports daily activities."))
+        activity.employee = db.session.get(Employee, scope.employee_id)
+        activity.status = "draft"
+    elif activity.employee_id != scope.employee_id:
+        raise DomainError(N_("Only the employee who reported this activity may change it."))
+    elif activity.status not in EDITABLE_STATUSES:
+        raise ActivityConflict(N_("This activity has been approved and can no longer be changed."))
+    employee = activity.employee
+    if activity.activity_date is None or activity.start_time is None or activity.end_time is None:
+        raise DomainError(N_("Enter the date, start time and end time."), field="activity_date")
+    validate_activity_times(activity.start_time, activity.end_time)
+    day = activity.activity_date
+    validate_activity_date(day, today(), holidays_between(day, day))
+    period = period_of(day)
+    if period is None:
+        raise DomainError(N_("No performance period covers %(date)s."), field="activity_date", date=day)
+    if period.status == "closed":
+        raise DomainError(N_("The period %(period)s is closed; activities can no longer be reported in it."),
+                          field="activity_date", period=period.name)
+    if not (activity.description or "").strip():
+        raise DomainError(N_("Describe what you did."), field="description")
+    if activity.volume is None or Decimal(activity.volume) <= 0:
+        raise DomainError(N_("The volume must be greater than zero."), field="volume")
+    _link_result(activity, employee, period)
+    if not (activity.output_unit or "").strip():
+        raise DomainError(N_("Enter the unit of the output (e.g. dokumen, sekolah)."), field="output_unit")
+    activity.agency, activity.unit_id, activity.period = employee.agency, employee.unit_id, period
+
+
+def _link_result(activity: DailyActivity, employee: Employee, period: Period) -> None:
+    result = activity.work_result
+    if result is None:
+        activity.result_indicator = None  # a direct assignment counts toward no indicator
+        return
+    plan = approved_plan(employee.id, period.id)
+    if plan is None or result.work_plan_id != plan.id:
+        raise DomainError(N_("This RHK is not in your approved SKP for %(period)s."), field="work_result",
+                          period=period.name)
+    indicator = activity.result_indicator
+    if indicator is None or indicator.work_result_id != result.id:
+        indicator = quantity_indicator(result)
+    activity.result_indicator = indicator
+    if not activity.output_unit and indicator is not None:
+        activity.output_unit = indicator.target_unit
+
+
+def check_activity_deletable(activity: DailyActivity) -> None:
+    if activity.employee_id != current_scope().employee_id:
+        raise DomainError(N_("Only the employee who reported this activity may delete it."))
+    if activity.status == "approved":
+        raise ActivityConflict(N_("This activity has been approved and can no longer be changed."))
+
+
+def read_evidence(stream, original_name: str) -> tuple[bytes, str, str]:
+    """The bytes, content type and extension of an uploaded evidence file, or a refusal.
+
+    The type is read from the content (magic bytes): a program renamed .pdf is refused.
+    """
+    content = stream.read(MAX_EVIDENCE_BYTES + 1)
+    if len(content) > MAX_EVIDENCE_BYTES:
+        raise DomainError(N_("The evidence file is larger than %(size)s MB."), field="evidence", size=5)
+    if not content:
+        raise DomainError(N_("The evidence file is empty."), field="evidence")
+    for signature, content_type, extension in EVIDENCE_SIGNATURES:
+        if content.startswith(signature):
+            return content, content_type, extension
+    raise DomainError(N_("The evidence file %(name)s is not a PDF, JPG or PNG file."), field="evidence",
+                      name=original_name)
+
+
+def evidence_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "activity"
+
+
+def evidence_path(activity: DailyActivity) -> Path | None:
+    return evidence_folder() / activity.evidence_stored_name if activity.evidence_stored_name else None
+
+
+def _attach_evidence(activity: DailyActivity, upload) -> Path:
+    content, content_type, extension = read_evidence(upload.stream, upload.filename or "")
+    folder = evidence_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(16) + extension  # random: no guessing, no path from user input
+    path = folder / stored_name
+    path.write_bytes(content)
+    activity.evidence_stored_name = stored_name
+    activity.evidence_original_name = os.path.basename(upload.filename or "evidence")[:255]
+    activity.evidence_content_type = content_type
+    activity.evidence_size = len(content)
+    activity.evidence_sha256 = hashlib.sha256(content).hexdigest()
+    return path
+
+
+def save_activity(activity: DailyActivity, evidence_upload=None) -> DailyActivity:
+    """Create or change the acting employee's activity (with an optional evidence file), one transaction."""
+    written: list[Path] = []
+
+    def work():
+        check_activity(activity)
+        if evidence_upload is not None and evidence_upload.filename:
+            written.append(_attach_evidence(activity, evidence_upload))
+        db.session.add(activity)
+        db.session.flush()
+        return activity
+    try:
+        return _commit(work)
+    except Exception:
+        for path in written:  # nothing stored: the file of a refused activity goes too
+            path.unlink(missing_ok=True)
+        raise
+
+
+def delete_activity(activity: DailyActivity) -> None:
+    def work():
+        check_activity_deletable(activity)
+        path = evidence_path(activity)
+        db.session.delete(activity)
+        db.session.flush()
+        return path
+    path = _commit(work)
+    if path:
+        path.unlink(missing_ok=True)
+
+
+def repeat_previous(employee_id: int) -> DailyActivity | None:
+    """A new, unsaved activity for today copied from the employee's latest earlier activity."""
+    previous = db.session.scalar(select(DailyActivity).where(
+        DailyActivity.employee_id == employee_id, DailyActivity.activity_date < today())
+        .order_by(DailyActivity.activity_date.desc(), DailyActivity.id.desc()))
+    if previous is None:
+        return None
+    return DailyActivity(activity_date=today(), start_time=previous.start_time, end_time=previous.end_time,
+                         description=previous.description, volume=previous.volume,
+                         output_unit=previous.output_unit, work_result_id=previous.work_result_id)
+
+
+# --- workflow -------------------------------------------------------------------------------------
+
+def submit(activity: DailyActivity) -> DailyActivity:
+    """Send a draft (or a corrected returned activity) to the evaluator of the reporter's SKP."""
+    def work():
+        if activity.status not in SUBMITTABLE_STATUSES:
+            raise ActivityConflict(N_("This activity is already %(status)s."), status=activity.status_label)
+        check_activity(activity)
+        plan = approved_plan(activity.employee_id, activity.period_id)
+        evaluator_id = plan.evaluator_id if plan else None
+        if evaluator_id is None:  # a direct assignment without an SKP goes to the reporting line
+            superior = _superior_of(activity.employee)
+            evaluator_id = superior.id if superior else None
+        if evaluator_id is None:
+            raise DomainError(N_("You have no evaluator; ask HR to name one."))
+        activity.evaluator_id = evaluator_id
+        activity.status, activity.submitted_at, activity.return_note = "submitted", utcnow(), None
+        return activity
+    return _commit(work)
+
+
+def _decide(activity: DailyActivity, status: str, note: str | None) -> None:
+    employee_id = current_scope().employee_id
+    if employee_id is not None and employee_id == activity.employee_id:
+        raise DomainError(N_("You cannot approve or return your own activity."))
+    if employee_id is None or employee_id != activity.evaluator_id:
+        raise DomainError(N_("Only the evaluator of this activity may approve or return it."))
+    if activity.status != "submitted":
+        raise ActivityConflict(N_("This activity is already %(status)s; there is nothing to decide."),
+                               status=activity.status_label)
+    if status == "returned" and not (note or "").strip():
+        raise DomainError(N_("Say what to correct when returning an activity."), field="return_note")
+    activity.status, activity.decided_at, activity.decided_by = status, utcnow(), acting_user()
+    activity.return_note = note if status == "returned" else None
+
+
+def approve(activity: DailyActivity) -> DailyActivity:
+    return _commit(lambda: (_decide(activity, "approved", None), activity)[1])
+
+
+def return_activity(activity: DailyActivity, note: str) -> DailyActivity:
+    return _commit(lambda: (_decide(activity, "returned", note), activity)[1])
+
+
+@dataclass
+class BulkOutcome:
+    decided: int
+    refused: list[tuple[DailyActivity, str]]
+
+
+def decide_many(activities, status: str, note: str | None = None) -> BulkOutcome:
+    """Approve or return every given activity the acting evaluator may decide; others are reported back.
+
+    Callers pass only rows fetched through the user's scope. One transaction for all.
+    """
+    def work():
+        outcome = BulkOutcome(0, [])
+        for activity in activities:
+            try:
+                _decide(activity, status, note)
+                outcome.decided += 1
+            except DomainError as error:
+                outcome.refused.append((activity, error))
+        return outcome
+    return _commit(work)
+
+
+# --- accumulation ---------------------------------------------------------------------------------
+
+def approved_volume(result_indicator_ids, start: dt.date, end: dt.date) -> dict[int, Decimal]:
+    """Realisation per IKI for an evaluation window: SUM(volume) of approved activities in [start, end].
+
+    For the evaluation module. Indicators without approved activity map to 0.
+    """
+    ids = list(result_indicator_ids)
+    totals = dict.fromkeys(ids, Decimal(0))
+    if not ids:
+        return totals
+    rows = db.session.execute(
+        select(DailyActivity.result_indicator_id, func.sum(DailyActivity.volume))
+        .where(DailyActivity.result_indicator_id.in_(ids), DailyActivity.status == "approved",
+               DailyActivity.activity_date.between(start, end))
+        .group_by(DailyActivity.result_indicator_id))
+    for indicator_id, total in rows:
+        totals[indicator_id] = Decimal(total or 0)
+    return totals
+
+
+@dataclass
+class ResultTotal:
+    label: str
+    target: str
+    reported: Decimal
+    approved: Decimal
+
+
+def own_summary(employee_id: int, start: dt.date, end: dt.date) -> tuple[list[DailyActivity], list[ResultTotal]]:
+    """The employee's activities in [start, end] and, per RHK, reported and approved volume vs target."""
+    activities = list(db.session.scalars(select(DailyActivity).where(
+        DailyActivity.employee_id == employee_id, DailyActivity.activity_date.between(start, end))
+        .order_by(DailyActivity.activity_date.desc(), DailyActivity.start_time.desc())))
+    totals: dict = {}
+    for activity in activities:
+        if activity.status == "returned":
+            continue
+        key = activity.work_result_id
+        if key not in totals:
+            indicator = activity.result_indicator
+            totals[key] = ResultTotal(activity.result_label, indicator.target_display if indicator else "",
+                                      Decimal(0), Decimal(0))
+        totals[key].reported += activity.volume
+        if activity.status == "approved":
+            totals[key].approved += activity.volume
+    return activities, list(totals.values())
+
+
+# --- leader dashboard ----------------------------------------------------------------------------
+
+def _week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | None = None) -> dict:
+    """Monitoring figures over the rows in the user's scope (optionally one agency), as plain JSON."""
+    day = day or today()
+    activities = scoped_select(DailyActivity, DailyActivity.id).subquery()
+    scoped = DailyActivity.id.in_(select(activities.c.id))
+    base = [scoped] + ([DailyActivity.agency_id == agency_id] if agency_id else [])
+
+    def count_where(*conditions):
+        return db.session.scalar(select(func.count()).select_from(DailyActivity).where(*base, *conditions))
+
+    backlog_since = db.session.scalar(select(func.min(DailyActivity.submitted_at))
+                                      .where(*base, DailyActivity.status == "submitted"))
+    idle_from = last_working_days(idle_days, day)[0]
+    employees = scoped_select(Employee, Employee.id, Employee.name, Employee.agency_id, Employee.unit_id).where(
+        Employee.active.is_(True), *([Employee.agency_id == agency_id] if agency_id else [])).subquery()
+    latest = (select(DailyActivity.employee_id, func.max(DailyActivity.activity_date).label("last_day"))
+              .where(DailyActivity.employee_id.in_(select(employees.c.id))).group_by(DailyActivity.employee_id)
+              .subquery())
+    idle_rows = db.session.execute(
+        select(employees.c.id, employees.c.name, latest.c.last_day)
+        .outerjoin(latest, latest.c.employee_id == employees.c.id)
+        .where((latest.c.last_day.is_(None)) | (latest.c.last_day < idle_from))
+        .order_by(latest.c.last_day.is_not(None), latest.c.last_day, employees.c.name)).all()
+    realisation = realisation_by_unit(agency_id)
+    return {
+        "date": day.isoformat(),
+        "today": count_where(DailyActivity.activity_date == day),
+        "this_week": count_where(DailyActivity.activity_date.between(_week_start(day), day)),
+        "backlog": count_where(DailyActivity.status == "submitted"),
+        "backlog_oldest_days": (utcnow() - backlog_since).days if backlog_since else 0,
+        "idle_days": idle_days,
+        "idle_count": len(idle_rows),
+        "idle": [{"id": row.id, "name": row.name, "last_day": row.last_day and row.last_day.isoformat()}
+                 for row in idle_rows[:20]],
+        "agencies": realisation["agencies"],
+        "units": realisation["units"],
+    }
+
+
+def realisation_by_unit(agency_id: int | None = None) -> dict:
+    """Achievement (approved volume ÷ target, %) of the quantity IKIs of approved SKPs of the running
+    period, averaged per agency and per unit over the scope. (policy) Each IKI is capped at 100 % so a
+    unit cannot hide a lagging indicator behind an over-achieved one."""
+    period = db.session.scalar(select(Period).where(Period.status == "running").order_by(Period.year.desc()))
+    if period is None:
+        return {"agencies": [], "units": []}
+    plans = scoped_select(WorkPlan, WorkPlan.id).where(WorkPlan.period_id == period.id,
+                                                       WorkPlan.status == "approved")
+    if agency_id:
+        plans = plans.where(WorkPlan.agency_id == agency_id)
+    approved = (select(DailyActivity.result_indicator_id, func.sum(DailyActivity.volume).label("volume"))
+                .where(DailyActivity.status == "approved", DailyActivity.period_id == period.id)
+                .group_by(DailyActivity.result_indicator_id).subquery())
+    rows = db.session.execute(
+        select(Agency.id, Agency.short_name, Agency.name, Unit.id, Unit.name, ResultIndicator.target_value,
+               func.coalesce(approved.c.volume, 0))
+        .select_from(ResultIndicator)
+        .join(WorkResult, ResultIndicator.work_result_id == WorkResult.id)
+        .join(Employee, ResultIndicator.employee_id == Employee.id)
+        .join(Agency, Employee.agency_id == Agency.id)
+        .outerjoin(Unit, Employee.unit_id == Unit.id)
+        .outerjoin(approved, approved.c.result_indicator_id == ResultIndicator.id)
+        .where(WorkResult.work_plan_id.in_(plans), ResultIndicator.aspect == QUANTITY_ASPECT,
+               ResultIndicator.target_value > 0)).all()
+    agencies, units = defaultdict(list), defaultdict(list)
+    for a_id, short_name, a_name, u_id, u_name, target, volume in rows:
+        share = min(Decimal(volume) / Decimal(target), Decimal(1)) * 100
+        agencies[(a_id, short_name or a_name)].append(share)
+        units[(u_id, u_name or "-", short_name or a_name)].append(share)
+
+    def average(values):
+        return float(round(sum(values) / len(values), 1))
+    return {
+        "agencies": sorted(({"id": k[0], "name": k[1], "achievement": average(v), "indicators": len(v)}
+                            for k, v in agencies.items()), key=lambda r: -r["achievement"]),
+        "units": sorted(({"id": k[0], "name": k[1], "agency": k[2], "achievement": average(v),
+                          "indicators": len(v)} for k, v in units.items()), key=lambda r: -r["achievement"]),
+    }
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+DEMO_HOLIDAYS_2026 = (
+    ("2026-01-01", "Tahun Baru 2026 Masehi"), ("2026-01-16", "Isra Mikraj Nabi Muhammad SAW"),
+    ("2026-02-17", "Tahun Baru Imlek 2577 Kongzili"), ("2026-03-19", "Hari Suci Nyepi Tahun Baru Saka 1948"),
+    ("2026-03-20", "Hari Raya Idul Fitri 1447 H"), ("2026-03-23", "Cuti bersama Idul Fitri 1447 H"),
+    ("2026-04-03", "Wafat Yesus Kristus"), ("2026-05-01", "Hari Buruh Internasional"),
+    ("2026-05-14", "Kenaikan Yesus Kristus"), ("2026-05-27", "Hari Raya Idul Adha 1447 H"),
+    ("2026-06-01", "Hari Lahir Pancasila"), ("2026-06-16", "Tahun Baru Islam 1448 H"),
+    ("2026-08-17", "Hari Kemerdekaan Republik Indonesia"), ("2026-08-25", "Maulid Nabi Muhammad SAW"),
+    ("2026-12-25", "Hari Raya Natal"),
+)
+DEMO_TASKS = ("Menyusun draf", "Mengoreksi dan memfinalkan", "Melaksanakan kunjungan lapangan untuk",
+              "Rapat koordinasi tentang", "Menginput data untuk")
+
+
+def load_demo_activities(seed: int = 2026, weeks: int = 4) -> int:
+    """Holidays of 2026 and ``weeks`` of activities of every employee with an approved SKP in the running
+    period: older days approved (a few returned), the last two working days submitted. Deterministic
+    for a seed; idempotent (an employee who already has activities is left alone). Returns rows added."""
+    import random
+
+    for day, name in DEMO_HOLIDAYS_2026:
+        date = dt.date.fromisoformat(day)
+        if db.session.scalar(select(Holiday.id).where(Holiday.date == date)) is None:
+            db.session.add(Holiday(date=date, name=name))
+    db.session.flush()
+    period = db.session.scalar(select(Period).where(Period.status == "running").order_by(Period.year.desc()))
+    if period is None:
+        db.session.commit()
+        return 0
+    rng = random.Random(seed)
+    days = [d for d in last_working_days(weeks * 5, today()) if period.start_date <= d <= period.end_date]
+    added = 0
+    plans = db.session.scalars(select(WorkPlan).where(WorkPlan.period_id == period.id,
+                                                      WorkPlan.status == "approved").order_by(WorkPlan.id))
+    for plan in plans:
+        if plan.evaluator_id is None or db.session.scalar(
+                select(DailyActivity.id).where(DailyActivity.employee_id == plan.employee_id).limit(1)):
+            continue
+        for index, day in enumerate(days):
+            result = rng.choice(plan.results) if plan.results and rng.random() < 0.85 else None
+            indicator = quantity_indicator(result)
+            recent = index >= len(days) - 2
+            status = "submitted" if recent else ("returned" if rng.random() < 0.05 else "approved")
+            start = dt.time(rng.choice((7, 8, 9, 10, 13)), rng.choice((0, 30)))
+            activity = DailyActivity(
+                employee_id=plan.employee_id, agency_id=plan.agency_id, unit_id=plan.employee.unit_id,
+                evaluator_id=plan.evaluator_id, period_id=period.id, work_result=result,
+                result_indicator=indicator, activity_date=day, start_time=start,
+                end_time=dt.time(start.hour + rng.choice((1, 2, 3)), start.minute),
+                description=f"{rng.choice(DEMO_TASKS)} {str(result or 'tugas dari atasan').lower()[:150]}",
+                volume=Decimal(rng.choice((1, 1, 2, 3))),
+                output_unit=(indicator.target_unit if indicator and indicator.target_unit else "kegiatan"),
+                status=status, submitted_at=utcnow(),
+                decided_at=None if status == "submitted" else utcnow(),
+                return_note="Lengkapi bukti dukung (foto/daftar hadir)." if status == "returned" else None)
+            db.session.add(activity)
+            added += 1
+    db.session.commit()
+    return added

@@ -1,0 +1,231 @@
+"""Daily activities as users notice them: accumulation, scope, refusals, bulk approval, evidence, dashboard."""
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.activity import DailyActivity
+from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
+from tests.helpers import count, database, employee_of
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def activity_module(app):
+    """An approved 2026 SKP for pegawai.disdik and pegawai.dinkes (the demo leaves them without one)."""
+    with app.app_context():
+        period = db.session.scalar(select(Period).where(Period.year == 2026))
+        for reporter, evaluator in (("pegawai.disdik", "penilai.disdik"), ("pegawai.dinkes", "penilai.dinkes")):
+            employee_id = employee_of(reporter)[0]
+            if db.session.scalar(select(WorkPlan.id).where(WorkPlan.employee_id == employee_id,
+                                                           WorkPlan.period_id == period.id)):
+                continue
+            from app.models import Employee
+            employee = db.session.get(Employee, employee_id)
+            scope = dict(employee_id=employee_id, agency_id=employee.agency_id,
+                         evaluator_id=employee_of(evaluator)[0])
+            plan = WorkPlan(period_id=period.id, approach="kuantitatif", status="approved", **scope)
+            # Supports the evaluator's RHK, so the cascade shows no gap for this plan.
+            supported = db.session.scalar(select(WorkResult).where(
+                WorkResult.employee_id == scope["evaluator_id"]).order_by(WorkResult.id.desc()))
+            result = WorkResult(work_plan=plan, description="Laporan pembinaan sekolah",
+                                supported_result=supported, **scope)
+            ResultIndicator(work_result=result, aspect="KUANTITAS", description="Jumlah laporan",
+                            target_value=Decimal(20), target_unit="laporan", **scope)
+            db.session.add(plan)
+        db.session.commit()
+
+
+def last_working_day(before=None):
+    from app.services.activity import last_working_days, today
+    with database():
+        return last_working_days(1, before or today())[0]
+
+
+def own_result(username):
+    employee_id = employee_of(username)[0]
+    with database() as session:
+        result = session.scalar(select(WorkResult).join(WorkPlan, WorkResult.work_plan_id == WorkPlan.id)
+                                .join(Period, WorkPlan.period_id == Period.id)
+                                .where(WorkPlan.employee_id == employee_id, WorkPlan.status == "approved",
+                                       Period.year == 2026)
+                                .order_by(WorkResult.id))
+        return result.id, result.indicators[0].id
+
+
+def body(username, **changes):
+    data = {"activity_date": last_working_day().isoformat(), "start_time": "08:00:00", "end_time": "10:00:00",
+            "description": "Membina guru SD tentang penilaian", "work_result": own_result(username)[0],
+            "volume": 2, "output_unit": "laporan"}
+    data.update(changes)
+    return data
+
+
+def create(api_as, username="pegawai.disdik", **changes):
+    client, headers = api_as(username)
+    response = client.post("/api/v1/activity/", json=body(username, **changes), headers=headers)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.json["id"]
+
+
+def act(api_as, username, pk, verb, **payload):
+    client, headers = api_as(username)
+    return client.post(f"/api/v1/activity/{pk}/{verb}", json=payload, headers=headers)
+
+
+def approved(indicator_id):
+    from app.services.activity import approved_volume
+    with database():
+        return approved_volume([indicator_id], dt.date(2026, 1, 1), dt.date(2026, 12, 31))[indicator_id]
+
+
+def test_accumulation_sums_approved_and_drops_returned(api_as):
+    indicator = own_result("pegawai.disdik")[1]
+    before = approved(indicator)
+    first, second = create(api_as, volume=2), create(api_as, volume=3)
+    for pk in (first, second):
+        assert act(api_as, "pegawai.disdik", pk, "submit").status_code == 200
+    assert approved(indicator) == before  # submitted is not yet realisation
+    for pk in (first, second):
+        assert act(api_as, "penilai.disdik", pk, "approve").status_code == 200
+    assert approved(indicator) == before + 5
+    third = create(api_as, volume=4)
+    act(api_as, "pegawai.disdik", third, "submit")
+    assert act(api_as, "penilai.disdik", third, "return", note="Lengkapi bukti").status_code == 200
+    assert approved(indicator) == before + 5
+
+
+def test_editing_a_draft_does_not_count_twice(api_as):
+    indicator = own_result("pegawai.disdik")[1]
+    before = approved(indicator)
+    pk = create(api_as, volume=1)
+    client, headers = api_as("pegawai.disdik")
+    response = client.put(f"/api/v1/activity/{pk}", json=body("pegawai.disdik", volume=6), headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    act(api_as, "pegawai.disdik", pk, "submit")
+    act(api_as, "penilai.disdik", pk, "approve")
+    assert approved(indicator) == before + 6
+
+
+def test_double_approval_is_a_conflict(api_as):
+    pk = create(api_as)
+    act(api_as, "pegawai.disdik", pk, "submit")
+    assert act(api_as, "penilai.disdik", pk, "approve").status_code == 200
+    assert act(api_as, "penilai.disdik", pk, "approve").status_code == 409
+    assert act(api_as, "pegawai.disdik", pk, "submit").status_code == 409
+
+
+def test_scope_other_agency_evaluator_gets_404_and_owner_cannot_approve(api_as):
+    pk = create(api_as)
+    act(api_as, "pegawai.disdik", pk, "submit")
+    assert act(api_as, "penilai.dinkes", pk, "approve").status_code == 404
+    assert act(api_as, "pegawai.disdik", pk, "approve").status_code == 400
+    with database() as session:
+        assert session.get(DailyActivity, pk).status == "submitted"
+
+
+def test_mass_assignment_of_status_and_evaluator_is_impossible(api_as):
+    client, headers = api_as("pegawai.disdik")
+    response = client.post("/api/v1/activity/", headers=headers,
+                           json=body("pegawai.disdik", status="approved", evaluator_id=1))
+    assert response.status_code in (400, 422)  # unknown fields are rejected by the schema
+    pk = create(api_as)
+    with database() as session:
+        assert session.get(DailyActivity, pk).status == "draft"
+
+
+@pytest.mark.parametrize("changes", [
+    {"start_time": "10:00:00", "end_time": "09:00:00"},
+    {"activity_date": (dt.date.today() + dt.timedelta(days=3)).isoformat()},
+    {"activity_date": "2026-11-28"},  # a Saturday
+    {"activity_date": "2026-08-17"},  # Hari Kemerdekaan (Holiday table)
+    {"activity_date": "2025-06-02"},  # period 2025 is closed
+    {"volume": 0},
+], ids=["end-before-start", "future", "weekend", "holiday", "closed-period", "zero-volume"])
+def test_refusals_store_nothing(api_as, changes):
+    before = count(DailyActivity)
+    client, headers = api_as("pegawai.disdik")
+    response = client.post("/api/v1/activity/", json=body("pegawai.disdik", **changes), headers=headers)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.json["message"]
+    assert count(DailyActivity) == before
+
+
+def test_rhk_of_someone_else_is_refused(api_as):
+    before = count(DailyActivity)
+    client, headers = api_as("pegawai.disdik")
+    foreign = own_result("pegawai.dinkes")[0]
+    response = client.post("/api/v1/activity/", json=body("pegawai.disdik", work_result=foreign), headers=headers)
+    assert response.status_code == 400
+    assert count(DailyActivity) == before
+
+
+def test_bulk_approve_touches_only_scoped_rows(api_as):
+    mine = [create(api_as) for _ in range(2)]
+    foreign = create(api_as, "pegawai.dinkes")
+    for pk in mine:
+        act(api_as, "pegawai.disdik", pk, "submit")
+    act(api_as, "pegawai.dinkes", foreign, "submit")
+    client, headers = api_as("penilai.disdik")
+    response = client.post("/api/v1/activity/bulk_approve", json={"ids": [*mine, foreign]}, headers=headers)
+    assert response.status_code == 200
+    assert response.json["approved"] == 2 and response.json["not_found"] == [foreign]
+    with database() as session:
+        assert session.get(DailyActivity, foreign).status == "submitted"
+
+
+def report_with_file(as_user, content, name):
+    from tests.conftest import csrf_token
+    client = as_user("pegawai.disdik")
+    token = csrf_token(client, "/activity/report")
+    data = {"csrf_token": token, "activity_date": last_working_day().isoformat(), "start_time": "13:00",
+            "end_time": "14:00", "description": "Dokumentasi pendampingan", "work_result": "",
+            "volume": "1", "output_unit": "kegiatan", "evidence": (io.BytesIO(content), name)}
+    client.post("/activity/report", data=data, content_type="multipart/form-data")
+    return client
+
+
+def test_disguised_or_oversize_file_is_refused(as_user):
+    before = count(DailyActivity)
+    report_with_file(as_user, b"MZ\x90\x00" + b"\x00" * 100, "laporan.pdf")
+    report_with_file(as_user, b"%PDF-" + b"0" * (5 * 1024 * 1024), "besar.pdf")
+    assert count(DailyActivity) == before
+
+
+def test_evidence_is_served_only_within_scope(as_user):
+    report_with_file(as_user, PDF, "bukti.pdf")
+    with database() as session:
+        pk = session.scalar(select(DailyActivity.id).where(DailyActivity.evidence_original_name == "bukti.pdf")
+                            .order_by(DailyActivity.id.desc()))
+    assert pk
+    assert as_user("pegawai.disdik").get(f"/activity/evidence/{pk}").data == PDF
+    assert as_user("penilai.disdik").get(f"/activity/evidence/{pk}").status_code == 200
+    assert as_user("pegawai.dinkes").get(f"/activity/evidence/{pk}").status_code == 404
+    assert as_user("penilai.dinkes").get(f"/activity/evidence/{pk}").status_code == 404
+
+
+def test_dashboard_counts_a_new_activity(as_user, api_as):
+    leader = as_user("kadis.disdik")
+    before = leader.get("/activity-dashboard/data").json
+    from app.services.activity import today
+    if last_working_day() != today():  # the sandbox clock may fall on a weekend
+        pytest.skip("today is not a working day")
+    create(api_as, activity_date=today().isoformat())
+    after = leader.get("/activity-dashboard/data").json
+    assert after["today"] == before["today"] + 1
+    assert as_user("kadis.dinkes").get("/activity-dashboard/data").json["today"] == before["today"] - before["today"] + \
+        as_user("kadis.dinkes").get("/activity-dashboard/data").json["today"]
+
+
+def test_dashboard_scope_and_pages(as_user):
+    data = as_user("kadis.disdik").get("/activity-dashboard/data").json
+    assert {a["name"] for a in data["agencies"]} <= {"Disdikbud", "DISDIKBUD"} or len(data["agencies"]) <= 1
+    assert data["this_week"] >= 0 and "charts_html" in data
+    assert as_user("kadis.disdik").get("/activity-dashboard/").status_code == 200
+    assert as_user("pegawai.disdik").get("/activity/mine").status_code == 200
+    assert as_user("penilai.disdik").get("/activity/queue").status_code == 200
+    assert as_user("pegawai.disdik").get("/activity/report").status_code == 200
