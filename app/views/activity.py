@@ -33,8 +33,8 @@ class ActivityWrites(PlanningWrites):
 
 
 LABELS = {
-    "activity_date": _l("Date"), "start_time": _l("Start"), "end_time": _l("End"),
-    "description": _l("Activity"), "volume": _l("Volume"), "output_unit": _l("Unit"),
+    "activity_date": _l("Date"), "start_time": _l("Start time"), "end_time": _l("End time"),
+    "description": _l("Activity"), "volume": _l("Volume"), "output_unit": _l("Output unit"),
     "result_label": _l("RHK"), "status_label": _l("Status"), "employee": _l("Employee"),
     "evaluator": _l("Evaluator"), "return_note": _l("Return note"), "note": _l("Note"),
     "evidence_link": _l("Evidence link"), "evidence_original_name": _l("Evidence file"),
