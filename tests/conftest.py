@@ -35,7 +35,7 @@ def _fresh_database_url(tmp_dir):
     return url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def app():
     tmp_dir = tempfile.mkdtemp(prefix="sikinerja-test-")
     os.environ["SIKINERJA_INSTANCE"] = tmp_dir

@@ -96,7 +96,7 @@ def test_full_flow_through_the_api(draft_of, api_as):
 
     before = snapshot()
     edit = client.put(f"/api/v1/workresult/{result_id}", json={"description": "Diubah"}, headers=headers)
-    assert edit.status_code == 400 and "locked" in edit.json["message"]
+    assert edit.status_code == 400 and "dikunci" in edit.json["message"]
     assert snapshot() == before
 
     revised = client.post(f"/api/v1/workplan/{plan['id']}/revise", headers=headers)
@@ -123,7 +123,7 @@ def test_linking_to_a_non_superior_rhk_is_refused(draft_of):
     before = snapshot()
     response = client.post("/api/v1/workresult/", json={
         "work_plan": plan["id"], "group": "UTAMA", "description": "x", "supported_result": foreign}, headers=headers)
-    assert response.status_code == 400 and "not your superior" in response.json["message"]
+    assert response.status_code == 400 and "bukan atasan Anda" in response.json["message"]
     assert snapshot() == before
 
 
@@ -150,11 +150,11 @@ def test_approving_own_skp_and_a_second_approval_are_refused(draft_of, api_as):
                                                      first_result(plan_of("penilai.disdik"))))
     client.post(f"/api/v1/workplan/{plan['id']}/submit", headers=headers)
     own = client.post(f"/api/v1/workplan/{plan['id']}/approve", headers=headers)
-    assert own.status_code == 400 and "own SKP" in own.json["message"]
+    assert own.status_code == 400 and "SKP Anda sendiri" in own.json["message"]
     evaluator, evaluator_headers = api_as("penilai.disdik")
     assert evaluator.post(f"/api/v1/workplan/{plan['id']}/approve", headers=evaluator_headers).status_code == 200
     again = evaluator.post(f"/api/v1/workplan/{plan['id']}/approve", headers=evaluator_headers)
-    assert again.status_code == 400 and "not submitted" in again.json["message"]
+    assert again.status_code == 400 and "bukan Diajukan" in again.json["message"]
 
 
 def test_two_evaluators_approving_at_once_one_wins(app, draft_of):

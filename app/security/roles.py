@@ -24,8 +24,8 @@ SURVEY_MENU = ("Public Service", *SURVEY_STAFF)
 PLANNING = ("Period", "OrganizationIndicator", "OrganizationRating", "AgencyPeriodSetting", "WorkPlan", "Cascade")
 PLANNING_MENU = ("Performance Planning", *PLANNING)
 ACTIVITY_MONITOR = [
-    [any_of("DailyActivity", "ActivityDashboard"), READ],
-    [any_of("Daily Activities", "DailyActivity", "ActivityDashboard"), MENU],
+    [any_of("DailyActivity", "ActivityDashboard", "AdoptionReport", "OutreachEvent"), READ],
+    [any_of("Daily Activities", "DailyActivity", "ActivityDashboard", "AdoptionReport", "OutreachEvent"), MENU],
 ]
 # Owners and evaluators write their plans and activities; the services decide row by row who may do what.
 PLAN_AUTHOR = [
@@ -54,6 +54,8 @@ ROLES = {
         [any_of(*SURVEY_MENU), MENU],
         [any_of(*PLANNING), READ_WRITE],
         [any_of(*PLANNING_MENU), MENU],
+        ["OutreachEvent$", READ_WRITE],
+        ["AdoptionReport$", "can_export$"],
         ["UserDBModelView$", "can_(list|show|add|edit)$"],
         [any_of("Master Data", *MASTER_DATA, "Security", "List Users", "Audit Log"), MENU],
     ],
@@ -67,6 +69,9 @@ ROLES = {
         [any_of("Period", "Cascade"), READ],
         [any_of("Performance Planning", "OrganizationIndicator", "AgencyPeriodSetting", "WorkPlan", "Cascade"),
          MENU],
+        ["OutreachEvent$", READ_WRITE],
+        ["AdoptionReport$", READ],
+        [any_of("Daily Activities", "OutreachEvent", "AdoptionReport"), MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
     ],
     LEADER: SELF_SERVICE + ACTIVITY_MONITOR + [

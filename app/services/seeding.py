@@ -26,6 +26,7 @@ from app.models import (
     Unit,
 )
 from app.services.activity import load_demo_activities
+from app.services.adoption import load_demo_outreach
 from app.services.master_data import check_employee
 from app.services.planning import load_demo_planning
 from app.services.survey import load_demo_survey
@@ -167,4 +168,5 @@ def seed_everything(demo_password: str | None, *, demo: bool = True) -> list[str
     created = ensure_demo_accounts(demo_password)
     load_demo_survey()
     load_demo_activities(seed=2026)
+    load_demo_outreach()
     return created

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from app.api.master_data import AgencyApi, EmployeeApi, PositionApi, RankApi, UnitApi
 from app.views.lookup import LookupView
 from app.views.activity import register_activity_views
+from app.views.adoption import register_adoption_views
 from app.views.planning import register_planning_views
 from app.views.survey import register_survey_views
 from app.views.organization import AgencyView, EmployeeView, PositionView, UnitView
@@ -44,4 +45,5 @@ def register_views(appbuilder) -> None:
         appbuilder.add_api(api)
     register_planning_views(appbuilder)
     register_activity_views(appbuilder)
+    register_adoption_views(appbuilder)
     register_survey_views(appbuilder)
