@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.activity import DailyActivity
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
+from tests.conftest import csrf_token
 from tests.helpers import count, database, employee_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -179,7 +180,6 @@ def test_bulk_approve_touches_only_scoped_rows(api_as):
 
 
 def report_with_file(as_user, content, name):
-    from tests.conftest import csrf_token
     client = as_user("pegawai.disdik")
     token = csrf_token(client, "/activity/report")
     data = {"csrf_token": token, "activity_date": last_working_day().isoformat(), "start_time": "13:00",
@@ -208,17 +208,19 @@ def test_evidence_is_served_only_within_scope(as_user):
     assert as_user("penilai.dinkes").get(f"/activity/evidence/{pk}").status_code == 404
 
 
-def test_dashboard_counts_a_new_activity(as_user, api_as):
-    leader = as_user("kadis.disdik")
-    before = leader.get("/activity-dashboard/data").json
-    from app.services.activity import today
-    if last_working_day() != today():  # the sandbox clock may fall on a weekend
-        pytest.skip("today is not a working day")
-    create(api_as, activity_date=today().isoformat())
-    after = leader.get("/activity-dashboard/data").json
-    assert after["today"] == before["today"] + 1
-    assert as_user("kadis.dinkes").get("/activity-dashboard/data").json["today"] == before["today"] - before["today"] + \
-        as_user("kadis.dinkes").get("/activity-dashboard/data").json["today"]
+def test_dashboard_counts_a_new_activity_in_scope_only(as_user, api_as):
+    day = last_working_day().isoformat()
+    disdik, dinkes = as_user("kadis.disdik"), as_user("kadis.dinkes")
+    before = {name: client.get(f"/activity-dashboard/data?day={day}").json for name, client in
+              (("disdik", disdik), ("dinkes", dinkes))}
+    pk = create(api_as, activity_date=day)
+    act(api_as, "pegawai.disdik", pk, "submit")
+    after = {name: client.get(f"/activity-dashboard/data?day={day}").json for name, client in
+             (("disdik", disdik), ("dinkes", dinkes))}
+    assert after["disdik"]["today"] == before["disdik"]["today"] + 1
+    assert after["disdik"]["backlog"] == before["disdik"]["backlog"] + 1
+    assert after["dinkes"]["today"] == before["dinkes"]["today"]
+    assert after["dinkes"]["backlog"] == before["dinkes"]["backlog"]
 
 
 def test_dashboard_scope_and_pages(as_user):
@@ -229,3 +231,24 @@ def test_dashboard_scope_and_pages(as_user):
     assert as_user("pegawai.disdik").get("/activity/mine").status_code == 200
     assert as_user("penilai.disdik").get("/activity/queue").status_code == 200
     assert as_user("pegawai.disdik").get("/activity/report").status_code == 200
+
+
+def test_hr_admin_configures_a_holiday_and_reports_on_it_are_refused(as_user, api_as):
+    from app.models.activity import Holiday
+
+    day = last_working_day()
+    client = as_user("hr.bkpsdm")
+    token = csrf_token(client, "/holidayview/add")
+    client.post("/holidayview/add", data={"csrf_token": token, "date": day.isoformat(), "name": "Libur daerah"})
+    try:
+        assert count(Holiday, date=day) == 1
+        reporter, headers = api_as("pegawai.disdik")
+        before = count(DailyActivity)
+        response = reporter.post("/api/v1/activity/", json=body("pegawai.disdik", activity_date=day.isoformat()),
+                                 headers=headers)
+        assert response.status_code == 400 and count(DailyActivity) == before
+        assert as_user("admin.disdik").get("/holidayview/add").status_code in (302, 403)
+    finally:
+        with database() as session:
+            session.query(Holiday).filter_by(date=day).delete()
+            session.commit()

@@ -18,7 +18,7 @@ def any_of(*names: str) -> str:
 
 MASTER_DATA = ("Agency", "Unit", "Position", "Employee")
 AGENCY_MANAGED = ("Unit", "Position", "Employee")
-REFERENCE_DATA = ("Rank", "PositionKind", "CoreValue", "SurveyElement", "TrainingKind")
+REFERENCE_DATA = ("Rank", "PositionKind", "CoreValue", "SurveyElement", "TrainingKind", "Holiday")
 SURVEY_STAFF = ("SurveyPeriod", "SurveyResponse", "ImprovementPlan", "IkmReport")
 SURVEY_MENU = ("Public Service", *SURVEY_STAFF)
 PLANNING = ("Period", "OrganizationIndicator", "OrganizationRating", "AgencyPeriodSetting", "WorkPlan", "Cascade")

@@ -408,8 +408,10 @@ def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | N
     realisation = realisation_by_unit(agency_id)
     return {
         "date": day.isoformat(),
-        "today": count_where(DailyActivity.activity_date == day),
-        "this_week": count_where(DailyActivity.activity_date.between(_week_start(day), day)),
+        # A draft is not reported yet: leaders see what employees have sent.
+        "today": count_where(DailyActivity.activity_date == day, DailyActivity.status != "draft"),
+        "this_week": count_where(DailyActivity.activity_date.between(_week_start(day), day),
+                                 DailyActivity.status != "draft"),
         "backlog": count_where(DailyActivity.status == "submitted"),
         "backlog_oldest_days": (utcnow() - backlog_since).days if backlog_since else 0,
         "idle_days": idle_days,

@@ -11,6 +11,7 @@ from app.views.organization import AgencyView, EmployeeView, PositionView, UnitV
 from app.views.reference import (
     AuditEntryView,
     CoreValueView,
+    HolidayView,
     PositionKindView,
     RankView,
     SurveyElementView,
@@ -36,6 +37,7 @@ def register_views(appbuilder) -> None:
                         icon="fa-square-poll-vertical", **reference)
     appbuilder.add_view(TrainingKindView, "TrainingKind", label=_l("Training kinds"),
                         icon="fa-graduation-cap", **reference)
+    appbuilder.add_view(HolidayView, "Holiday", label=_l("Holidays"), icon="fa-calendar-xmark", **reference)
 
     appbuilder.add_view(AuditEntryView, "Audit Log", label=_l("Audit log"), icon="fa-clipboard-list",
                         category="Security", category_label=_l("Security"))

@@ -211,7 +211,10 @@ class ActivityDashboardView(BaseView):
 
     def _figures(self):
         idle_days = min(max(request.args.get("idle", 3, type=int), 1), 30)
-        return activities.dashboard(idle_days=idle_days, agency_id=request.args.get("agency", type=int))
+        day = request.args.get("day", type=dt.date.fromisoformat)  # a past day; default today
+        if day is not None and day > activities.today():
+            day = None
+        return activities.dashboard(day=day, idle_days=idle_days, agency_id=request.args.get("agency", type=int))
 
     @expose("/")
     @has_access

@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.models import AuditEntry, CoreValue, PositionKind, Rank, SurveyElement, TrainingKind
+from app.models.activity import Holiday
 from app.security.scope import ScopedInterface
 from app.views.base import ScopedModelView
 
@@ -90,3 +91,16 @@ class AuditEntryView(ScopedModelView):
                     "changes"]
     search_columns = ["created_at", "username", "action", "entity", "entity_id"]
     base_order = ("created_at", "desc")
+
+
+class HolidayView(ScopedModelView):
+    """National holidays, cuti bersama and local days off: no activity can be reported on them."""
+
+    datamodel = ScopedInterface(Holiday)
+    class_permission_name = "Holiday"
+    list_title = _l("Holidays")
+    show_title = add_title = edit_title = _l("Holiday")
+    label_columns = {"date": _l("Date"), "name": _l("Name")}
+    list_columns = add_columns = edit_columns = show_columns = ["date", "name"]
+    search_columns = ["date", "name"]
+    base_order = ("date", "desc")
