@@ -31,7 +31,7 @@ from app.models import Agency, Employee, Position, Unit
 from app.models.activity import DailyActivity, Holiday
 from app.models.audit import utcnow
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
-from app.security.scope import current_scope, scoped_select
+from app.security.scope import current_scope, read_filter, scoped_select
 
 EDITABLE_STATUSES = ("draft", "submitted", "returned")
 SUBMITTABLE_STATUSES = ("draft", "returned")
@@ -385,9 +385,9 @@ def _week_start(day: dt.date) -> dt.date:
 def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | None = None) -> dict:
     """Monitoring figures over the rows in the user's scope (optionally one agency), as plain JSON."""
     day = day or today()
-    activities = scoped_select(DailyActivity, DailyActivity.id).subquery()
-    scoped = DailyActivity.id.in_(select(activities.c.id))
-    base = [scoped] + ([DailyActivity.agency_id == agency_id] if agency_id else [])
+    # The scope condition itself, not "id IN (scoped ids)": the latter materialises every id in scope.
+    condition = read_filter(DailyActivity, current_scope())
+    base = [c for c in (condition, DailyActivity.agency_id == agency_id if agency_id else None) if c is not None]
 
     def count_where(*conditions):
         return db.session.scalar(select(func.count()).select_from(DailyActivity).where(*base, *conditions))
@@ -397,14 +397,15 @@ def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | N
     idle_from = last_working_days(idle_days, day)[0]
     employees = scoped_select(Employee, Employee.id, Employee.name, Employee.agency_id, Employee.unit_id).where(
         Employee.active.is_(True), *([Employee.agency_id == agency_id] if agency_id else [])).subquery()
-    latest = (select(DailyActivity.employee_id, func.max(DailyActivity.activity_date).label("last_day"))
-              .where(DailyActivity.employee_id.in_(select(employees.c.id))).group_by(DailyActivity.employee_id)
-              .subquery())
+    # NOT EXISTS on (employee_id, activity_date) instead of max(date) over every row of every employee.
+    reported_since = select(DailyActivity.id).where(DailyActivity.employee_id == employees.c.id,
+                                                    DailyActivity.activity_date >= idle_from).exists()
+    last_day = (select(func.max(DailyActivity.activity_date))
+                .where(DailyActivity.employee_id == employees.c.id).scalar_subquery().label("last_day"))
+    idle = select(employees.c.id, employees.c.name, last_day).where(~reported_since)
+    idle_count = db.session.scalar(select(func.count()).select_from(idle.subquery()))
     idle_rows = db.session.execute(
-        select(employees.c.id, employees.c.name, latest.c.last_day)
-        .outerjoin(latest, latest.c.employee_id == employees.c.id)
-        .where((latest.c.last_day.is_(None)) | (latest.c.last_day < idle_from))
-        .order_by(latest.c.last_day.is_not(None), latest.c.last_day, employees.c.name)).all()
+        idle.order_by(last_day.is_not(None), last_day, employees.c.name).limit(20)).all()
     realisation = realisation_by_unit(agency_id)
     return {
         "date": day.isoformat(),
@@ -415,9 +416,9 @@ def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | N
         "backlog": count_where(DailyActivity.status == "submitted"),
         "backlog_oldest_days": (utcnow() - backlog_since).days if backlog_since else 0,
         "idle_days": idle_days,
-        "idle_count": len(idle_rows),
+        "idle_count": idle_count,
         "idle": [{"id": row.id, "name": row.name, "last_day": row.last_day and row.last_day.isoformat()}
-                 for row in idle_rows[:20]],
+                 for row in idle_rows],
         "agencies": realisation["agencies"],
         "units": realisation["units"],
     }

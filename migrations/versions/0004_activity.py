@@ -74,6 +74,10 @@ def upgrade():
     op.create_index("ix_daily_activity_agency_date", "daily_activity", ["agency_id", "activity_date"])
     op.create_index("ix_daily_activity_indicator_status_date", "daily_activity",
                     ["result_indicator_id", "status", "activity_date"])
+    op.create_index("ix_daily_activity_status_agency_submitted", "daily_activity",
+                    ["status", "agency_id", "submitted_at"])
+    op.create_index("ix_daily_activity_period_status_indicator_volume", "daily_activity",
+                    ["period_id", "status", "result_indicator_id", "volume"])
     op.create_table(
         "outreach_event",
         sa.Column("id", sa.Integer(), nullable=False),
