@@ -23,6 +23,8 @@ SURVEY_STAFF = ("SurveyPeriod", "SurveyResponse", "ImprovementPlan", "IkmReport"
 SURVEY_MENU = ("Public Service", *SURVEY_STAFF)
 PLANNING = ("Period", "OrganizationIndicator", "OrganizationRating", "AgencyPeriodSetting", "WorkPlan", "Cascade")
 PLANNING_MENU = ("Performance Planning", *PLANNING)
+EVALUATION_MENU = ("Performance Evaluation", "Evaluation", "Distribution")
+EVALUATION_READER = [["Evaluation$", READ], [any_of(*EVALUATION_MENU), MENU]]
 ACTIVITY_MONITOR = [
     [any_of("DailyActivity", "ActivityDashboard", "AdoptionReport", "OutreachEvent"), READ],
     [any_of("Daily Activities", "DailyActivity", "ActivityDashboard", "AdoptionReport", "OutreachEvent"), MENU],
@@ -56,10 +58,12 @@ ROLES = {
         [any_of(*PLANNING_MENU), MENU],
         ["OutreachEvent$", READ_WRITE],
         ["AdoptionReport$", "can_export$"],
+        ["Evaluation$", READ_WRITE],
+        [any_of(*EVALUATION_MENU), MENU],
         ["UserDBModelView$", "can_(list|show|add|edit)$"],
         [any_of("Master Data", *MASTER_DATA, "Security", "List Users", "Audit Log"), MENU],
     ],
-    AGENCY_ADMIN: SELF_SERVICE + [
+    AGENCY_ADMIN: SELF_SERVICE + EVALUATION_READER + [
         [any_of(*AGENCY_MANAGED), READ_WRITE],
         ["Agency$", READ],
         [any_of("SurveyPeriod", "ImprovementPlan"), READ_WRITE],
@@ -74,17 +78,22 @@ ROLES = {
         [any_of("Daily Activities", "OutreachEvent", "AdoptionReport"), MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
     ],
-    LEADER: SELF_SERVICE + ACTIVITY_MONITOR + [
+    LEADER: SELF_SERVICE + ACTIVITY_MONITOR + EVALUATION_READER + [
         [any_of(*MASTER_DATA), READ],
         [any_of(*SURVEY_STAFF), READ],
         [any_of(*SURVEY_MENU), MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
     ],
     EVALUATOR: SELF_SERVICE + PLAN_AUTHOR + [
+        ["Evaluation$", READ_WRITE],
+        [any_of(*EVALUATION_MENU), MENU],
         ["Employee$", READ],
         [any_of("Master Data", "Employee"), MENU],
     ],
     EMPLOYEE: SELF_SERVICE + PLAN_AUTHOR + [
+        # Acknowledging (with an objection) is a write by the evaluated employee.
+        ["Evaluation$", READ_WRITE],
+        [any_of("Performance Evaluation", "Evaluation"), MENU],
         ["Employee$", READ],
         [any_of("Master Data", "Employee"), MENU],
     ],

@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.services.activity import load_demo_activities
 from app.services.adoption import load_demo_outreach
+from app.services.evaluation import load_demo_evaluations
 from app.services.master_data import check_employee
 from app.services.planning import load_demo_planning
 from app.services.survey import load_demo_survey
@@ -169,4 +170,5 @@ def seed_everything(demo_password: str | None, *, demo: bool = True) -> list[str
     load_demo_survey()
     load_demo_activities(seed=2026)
     load_demo_outreach()
+    load_demo_evaluations()
     return created

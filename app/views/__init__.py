@@ -5,6 +5,7 @@ from app.api.master_data import AgencyApi, EmployeeApi, PositionApi, RankApi, Un
 from app.views.lookup import LookupView
 from app.views.activity import register_activity_views
 from app.views.adoption import register_adoption_views
+from app.views.evaluation import register_evaluation_views
 from app.views.planning import register_planning_views
 from app.views.survey import register_survey_views
 from app.views.organization import AgencyView, EmployeeView, PositionView, UnitView
@@ -48,4 +49,5 @@ def register_views(appbuilder) -> None:
     register_planning_views(appbuilder)
     register_activity_views(appbuilder)
     register_adoption_views(appbuilder)
+    register_evaluation_views(appbuilder)
     register_survey_views(appbuilder)

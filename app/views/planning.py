@@ -327,7 +327,7 @@ class WorkPlanView(PlanningModelView):
         return self.render_template("planning/new_plan.html", periods=periods, employee=employee)
 
 
-def _cascade_agencies():
+def cascade_agencies():
     """The agencies in the user's scope and the user's own: everyone may see how their agency's results cascade."""
     scope = current_scope()
     condition = read_filter(Agency, scope)
@@ -348,7 +348,7 @@ class CascadeView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        agencies = list(db.session.scalars(_cascade_agencies().order_by(Agency.name)))
+        agencies = list(db.session.scalars(cascade_agencies().order_by(Agency.name)))
         periods = list(db.session.scalars(select(Period).order_by(Period.year.desc())))
         agency = next((a for a in agencies if str(a.id) == request.args.get("agency")), agencies[0] if agencies
                       else None)

@@ -1,0 +1,255 @@
+"""REST resources of performance evaluation.
+
+* ``/api/v1/evaluation/`` — list and get (scoped); ``POST /draft`` {"work_plan_id", "kind", "window_start",
+  "window_end"} creates a draft (the plan's evaluator only); ``PUT /<pk>`` {"work_result_rating",
+  "behaviour_rating"} rates (a "predikat" that disagrees with the matrix → 400), answering the predikat and
+  the curve warnings; ``POST /<pk>/realisation`` {"realisation_id", "value", "reason", "evidence_link"};
+  ``POST /<pk>/feedback`` {"target_kind", "target_id", "text"}; ``POST /<pk>/submit``, ``/acknowledge``
+  {"objection"}, ``/finalise``, ``/correct`` {"reason"}: 400 {"message"} on refusal, 404 out of scope,
+  409 when someone else changed it first. The answer carries the suggested work-result rating, the
+  achievement and the older scheme's numeric score per indicator, and the angka kredit of functional staff.
+* ``GET /api/v1/evaluation/history/<employee_id>`` — the employee's evaluations across periods (predikat trend).
+* ``GET /api/v1/distribution/<agency_id>/<period_id>`` — counts, shares and the verdict per bound
+  (404 for an agency the user may not see); ``POST .../override`` {"reason"} (HR Admin);
+  ``POST .../finalise`` finalises the agency's annual period.
+"""
+import datetime as dt
+
+from flask import request
+from flask_babel import gettext
+from flask_appbuilder.api import BaseApi, expose, protect, safe
+
+from app.domain.messages import DomainError
+from app.extensions import db
+from app.models import Agency
+from app.models.evaluation import Evaluation
+from app.models.planning import Period, WorkPlan
+from app.security.scope import ScopedInterface
+from app.services import evaluation as evaluations
+from app.views.base import READ_WRITE_PERMISSIONS, ScopedApi, translated
+from app.views.evaluation import translated_rule
+
+EVALUATION_PERMISSIONS = {**READ_WRITE_PERMISSIONS, "draft": "write", "rate": "write", "realisation": "write",
+                          "feedback": "write", "submit": "write", "acknowledge": "write", "finalise": "write",
+                          "correct": "write", "full": "read", "history": "read"}
+
+
+def _number(value):
+    """A Decimal as plain text without trailing zeros (12.0000 → "12"), or None."""
+    return None if value is None else f"{value.normalize():f}"
+
+
+def evaluation_json(evaluation: Evaluation, warnings=()) -> dict:
+    suggestion = evaluations.suggested_rating(evaluation)
+    return {
+        "id": evaluation.id, "work_plan_id": evaluation.work_plan_id, "kind": evaluation.kind,
+        "window_start": evaluation.window_start.isoformat(), "window_end": evaluation.window_end.isoformat(),
+        "status": evaluation.status, "version": evaluation.version, "previous_id": evaluation.previous_id,
+        "employee": {"id": evaluation.employee_id, "name": evaluation.employee.name},
+        "evaluator_id": evaluation.evaluator_id, "agency_id": evaluation.agency_id,
+        "work_result_rating": evaluation.work_result_rating, "behaviour_rating": evaluation.behaviour_rating,
+        "predikat": evaluation.predikat, "predikat_label": evaluation.predikat_label,
+        "objection": evaluation.objection, "correction_reason": evaluation.correction_reason,
+        "suggested_work_result_rating": int(suggestion.rating) if suggestion.rating else None,
+        "suggestion_from_unit": suggestion.from_unit, "average_achievement": _number(suggestion.achievement),
+        "realisations": [{
+            "id": r.id, "result_indicator_id": r.result_indicator_id, "prefilled_value": _number(r.prefilled_value),
+            "value": _number(r.value), "change_reason": r.change_reason, "evidence_link": r.evidence_link,
+            "achievement": _number(evaluations.realisation_achievement(r)),
+            "numeric_score": _number(evaluations.realisation_numeric_score(r)),
+        } for r in evaluation.realisations],
+        "feedback": [{
+            "id": f.id, "target_kind": f.target_kind, "work_result_id": f.work_result_id,
+            "core_value_id": f.core_value_id, "text": f.text, "created_at": f.created_at.isoformat(),
+        } for f in evaluation.feedback],
+        "angka_kredit": _number(evaluations.credit_points(evaluation)),
+        "warnings": [translated_rule(warning) for warning in warnings],
+    }
+
+
+class EvaluationApi(ScopedApi):
+    resource_name = "evaluation"
+    datamodel = ScopedInterface(Evaluation)
+    class_permission_name = "Evaluation"
+    method_permission_name = EVALUATION_PERMISSIONS
+    include_route_methods = {"get", "get_list", "info", "full", "draft", "rate", "realisation", "feedback",
+                             "submit", "acknowledge", "finalise", "correct", "history"}
+    list_columns = show_columns = ["id", "kind", "window_start", "window_end", "status", "version", "previous_id",
+                                   "employee.id", "employee.name", "agency.id", "evaluator_id",
+                                   "work_result_rating", "behaviour_rating", "predikat"]
+    search_columns = ["status", "kind", "version"]
+    order_columns = ["id", "window_start"]
+
+    def _answer(self, work):
+        try:
+            result = work()
+            evaluation, warnings = result if isinstance(result, tuple) else (result, ())
+            return self.response(200, result=evaluation_json(evaluation, warnings))
+        except evaluations.ConcurrentChange as error:
+            return self.response(409, message=translated(error))
+        except DomainError as error:
+            return self.response_400(message=translated(error))
+
+    def _with(self, pk, work):
+        evaluation = self.datamodel.get(pk)
+        if evaluation is None:
+            return self.response_404()
+        return self._answer(lambda: work(evaluation, request.get_json(silent=True) or {}))
+
+    @expose("/<int:pk>/full", methods=["GET"])
+    @protect()
+    @safe
+    def full(self, pk):
+        return self._with(pk, lambda evaluation, body: evaluation)
+
+    @expose("/history/<int:employee_id>", methods=["GET"])
+    @protect()
+    @safe
+    def history(self, employee_id):
+        """The employee's predikat trend across periods (only evaluations the caller may see)."""
+        return self.response(200, result=[{
+            "id": e.id, "year": e.period.year, "kind": e.kind, "window_start": e.window_start.isoformat(),
+            "window_end": e.window_end.isoformat(), "status": e.status, "version": e.version,
+            "predikat": e.predikat, "predikat_label": e.predikat_label,
+        } for e in evaluations.history(employee_id)])
+
+    @expose("/draft", methods=["POST"])
+    @protect()
+    @safe
+    def draft(self):
+        body = request.get_json(silent=True) or {}
+        plan_id = body.get("work_plan_id")
+        plan = ScopedInterface(WorkPlan).get(plan_id) if isinstance(plan_id, int) else None
+        try:
+            start, end = (dt.date.fromisoformat(str(body.get(name))) for name in ("window_start", "window_end"))
+        except ValueError:
+            return self.response_400(message="window_start and window_end are dates (YYYY-MM-DD)")
+        if plan is None:
+            return self.response_400(message="work_plan_id of an SKP you may see is required")
+        return self._answer(lambda: evaluations.create_evaluation(plan, body.get("kind"), start, end))
+
+    @expose("/<int:pk>", methods=["PUT"])
+    @protect()
+    @safe
+    def rate(self, pk):
+        def work(evaluation, body):
+            unknown = set(body) - {"work_result_rating", "behaviour_rating", "predikat"}
+            if unknown:
+                raise DomainError(evaluations.N_("Only the two ratings are changed here: %(fields)s"),
+                                  fields=", ".join(sorted(unknown)))
+            warnings = evaluations.rate(evaluation, body.get("work_result_rating"), body.get("behaviour_rating"),
+                                        body.get("predikat"))
+            return evaluation, warnings
+        return self._with(pk, work)
+
+    @expose("/<int:pk>/realisation", methods=["POST"])
+    @protect()
+    @safe
+    def realisation(self, pk):
+        def work(evaluation, body):
+            row = next((r for r in evaluation.realisations if r.id == body.get("realisation_id")), None)
+            if row is None:
+                raise DomainError(evaluations.N_("This realisation belongs to another evaluation."))
+            evaluations.set_realisation(evaluation, row, body.get("value"), body.get("reason"),
+                                        body.get("evidence_link"))
+            return evaluation
+        return self._with(pk, work)
+
+    @expose("/<int:pk>/feedback", methods=["POST"])
+    @protect()
+    @safe
+    def feedback(self, pk):
+        def work(evaluation, body):
+            target_id = body.get("target_id")
+            evaluations.add_feedback(evaluation, body.get("target_kind"),
+                                     target_id if isinstance(target_id, int) else None, body.get("text"))
+            return evaluation
+        return self._with(pk, work)
+
+    @expose("/<int:pk>/submit", methods=["POST"])
+    @protect()
+    @safe
+    def submit(self, pk):
+        return self._with(pk, lambda evaluation, body: evaluations.submit(evaluation))
+
+    @expose("/<int:pk>/acknowledge", methods=["POST"])
+    @protect()
+    @safe
+    def acknowledge(self, pk):
+        return self._with(pk, lambda evaluation, body: evaluations.acknowledge(evaluation, body.get("objection")))
+
+    @expose("/<int:pk>/finalise", methods=["POST"])
+    @protect()
+    @safe
+    def finalise(self, pk):
+        return self._with(pk, lambda evaluation, body: evaluations.finalise(evaluation))
+
+    @expose("/<int:pk>/correct", methods=["POST"])
+    @protect()
+    @safe
+    def correct(self, pk):
+        return self._with(pk, lambda evaluation, body: evaluations.correct(evaluation, body.get("reason", "")))
+
+
+def distribution_json(distribution) -> dict:
+    verdict = distribution.verdict
+    return {
+        "agency_id": distribution.agency.id, "period_id": distribution.period.id,
+        "organization_predikat": int(distribution.organization_predikat) if distribution.organization_predikat
+        else None,
+        "team_size": sum(distribution.counts.values()),
+        "counts": {str(int(p)): distribution.counts.get(p, 0) for p in evaluations.Predikat},
+        "shares": {str(int(p)): str(share) for p, share in distribution.shares.items()},
+        "ok": verdict.ok if verdict else None,
+        "override": distribution.override.reason if distribution.override else None,
+        "bounds": [{
+            "description": gettext(str(r.bound.description)), "kind": str(r.bound.kind), "limit": r.limit,
+            "actual": r.actual, "gap": r.gap, "ok": r.ok,
+            "predikats": sorted(int(p) for p in r.bound.predikats),
+        } for r in (verdict.results if verdict else ())],
+    }
+
+
+class DistributionApi(BaseApi):
+    resource_name = "distribution"
+    class_permission_name = "Evaluation"
+    method_permission_name = {"get_distribution": "read", "override": "write", "finalise_period": "write"}
+
+    def _agency_period(self, agency_id, period_id):
+        agency, period = db.session.get(Agency, agency_id), db.session.get(Period, period_id)
+        if agency is None or period is None or not evaluations.may_see_distribution(agency):
+            return None
+        return agency, period
+
+    def _act(self, agency_id, period_id, work):
+        found = self._agency_period(agency_id, period_id)
+        if found is None:
+            return self.response_404()
+        try:
+            work(*found)
+        except DomainError as error:
+            return self.response_400(message=translated_rule(error))
+        return self.response(200, result=distribution_json(evaluations.distribution(*found)))
+
+    @expose("/<int:agency_id>/<int:period_id>", methods=["GET"])
+    @protect()
+    @safe
+    def get_distribution(self, agency_id, period_id):
+        return self._act(agency_id, period_id, lambda agency, period: None)
+
+    @expose("/<int:agency_id>/<int:period_id>/override", methods=["POST"])
+    @protect()
+    @safe
+    def override(self, agency_id, period_id):
+        reason = (request.get_json(silent=True) or {}).get("reason", "")
+        return self._act(agency_id, period_id,
+                         lambda agency, period: evaluations.record_override(agency, period, reason))
+
+    @expose("/<int:agency_id>/<int:period_id>/finalise", methods=["POST"])
+    @protect()
+    @safe
+    def finalise_period(self, agency_id, period_id):
+        return self._act(agency_id, period_id, evaluations.finalise_agency_period)
+
+
+EVALUATION_APIS = (EvaluationApi, DistributionApi)

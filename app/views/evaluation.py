@@ -1,0 +1,240 @@
+"""Performance evaluation views: the evaluations list, one evaluation's page (realisation, feedback, ratings,
+the predikat from the matrix, the workflow buttons, each posting with CSRF to EvaluationView.act), and the
+distribution curve page per agency and period (table and server-rendered SVG chart)."""
+import datetime as dt
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import select
+
+from app.domain.messages import N_, DomainError
+from app.domain.predikat import Predikat, Rating
+from app.extensions import db
+from app.models import Agency, CoreValue
+from app.models.evaluation import EVALUATION_KINDS, Evaluation
+from app.models.planning import Period, WorkPlan
+from app.security.scope import ScopedInterface, current_scope
+from app.services import evaluation as evaluations
+from app.services.survey import officer_feedback
+from app.views.base import (READ_WRITE_PERMISSIONS, ScopedModelView, excel_download, format_moment, percent,
+                            translated)
+from app.views.planning import cascade_agencies
+
+CATEGORY = "Performance Evaluation"
+EVALUATION_PERMISSIONS = {**READ_WRITE_PERMISSIONS, "act": "write", "new_evaluation": "write"}
+SERVICE_ORIENTATION = "BERORIENTASI_PELAYANAN"
+
+LABELS = {
+    "employee": _l("Employee"), "evaluator": _l("Evaluator"), "agency": _l("Agency"), "period": _l("Period"),
+    "kind_label": _l("Kind"), "window_start": _l("Window from"), "window_end": _l("Window to"),
+    "status_label": _l("Status"), "version": _l("Version"), "work_result_rating_label": _l("Work-result rating"),
+    "behaviour_rating_label": _l("Behaviour rating"), "predikat_label": _l("Predikat"),
+    "objection": _l("Employee's objection"), "finalised_at": _l("Finalised at"),
+}
+MESSAGES = {
+    "submit": _l("The evaluation was submitted to the employee."),
+    "acknowledge": _l("You acknowledged the evaluation."),
+    "finalise": _l("The evaluation is final."),
+    "correct": _l("A correction was created as a new version."),
+    "rate": _l("The ratings were saved."),
+    "realisation": _l("The realisation was saved."),
+    "feedback": _l("The feedback was saved."),
+}
+
+
+def translated_rule(error: DomainError) -> str:
+    """A refusal or warning about the curve, with the bound's own sentence translated too."""
+    params = dict(error.params)
+    if "bound" in params:
+        params["bound"] = gettext(str(params["bound"]))
+    return gettext(str(error.message), **params)
+
+
+def _int(value):
+    return int(value) if (value or "").isdigit() else None
+
+
+def _act(evaluation: Evaluation, name: str, form):
+    """Run one step of the evaluation page; returns the evaluation to show next and the warnings."""
+    if name == "rate":
+        return evaluation, evaluations.rate(evaluation, form.get("work_result_rating") or None,
+                                            form.get("behaviour_rating") or None)
+    if name == "realisation":
+        row = next((r for r in evaluation.realisations if r.id == _int(form.get("realisation_id"))), None)
+        if row is None:
+            raise DomainError(N_("This realisation belongs to another evaluation."))
+        evaluations.set_realisation(evaluation, row, form.get("value"), form.get("reason"), form.get("evidence_link"))
+        return evaluation, []
+    if name == "feedback":
+        kind, _sep, target = (form.get("target") or "").partition(":")
+        evaluations.add_feedback(evaluation, kind, _int(target), form.get("text"))
+        return evaluation, []
+    if name == "acknowledge":
+        return evaluations.acknowledge(evaluation, form.get("objection")), []
+    if name == "correct":
+        return evaluations.correct(evaluation, form.get("reason", "")), []
+    if name in ("submit", "finalise"):
+        return getattr(evaluations, name)(evaluation), []
+    raise DomainError(N_("Unknown action."))
+
+
+class EvaluationView(ScopedModelView):
+    datamodel = ScopedInterface(Evaluation)
+    class_permission_name = "Evaluation"
+    method_permission_name = EVALUATION_PERMISSIONS
+    include_route_methods = {"list", "show", "act", "new_evaluation"}
+    list_title = _l("Evaluations")
+    show_title = _l("Evaluation")
+    label_columns = LABELS
+    list_columns = ["employee", "kind_label", "window_start", "window_end", "version", "status_label",
+                    "predikat_label"]
+    search_columns = ["status", "kind", "version"]
+    base_order = ("id", "desc")
+    list_template = "evaluation/list.html"
+    formatters_columns = {"finalised_at": format_moment}
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        evaluation = self.datamodel.get(pk)
+        if evaluation is None:
+            abort(404)
+        values = db.session.scalars(select(CoreValue).order_by(CoreValue.order)).all()
+        service_feedback = officer_feedback(evaluation.employee_id, evaluation.window_start, evaluation.window_end)
+        return self.render_template(
+            "evaluation/show.html", evaluation=evaluation, steps=evaluations.available_transitions(evaluation),
+            suggestion=evaluations.suggested_rating(evaluation), core_values=values, ratings=list(Rating),
+            achievement_of=evaluations.realisation_achievement, score_of=evaluations.realisation_numeric_score,
+            credit=evaluations.credit_points(evaluation), history=evaluations.history(evaluation.employee_id),
+            percent=percent, format_moment=format_moment,
+            service_orientation=SERVICE_ORIENTATION, service_feedback=service_feedback,
+            may_edit=evaluation.status == "draft" and "submit" in evaluations.available_transitions(evaluation))
+
+    @expose("/act/<int:pk>", methods=["POST"])
+    @has_access
+    def act(self, pk):
+        evaluation = self.datamodel.get(pk)
+        if evaluation is None:
+            abort(404)
+        name = request.form.get("name", "")
+        try:
+            evaluation, warnings = _act(evaluation, name, request.form)
+            flash(str(MESSAGES[name]), "info")
+            for warning in warnings:
+                flash(gettext("Distribution curve: %(warning)s", warning=translated_rule(warning)), "warning")
+        except DomainError as error:
+            flash(translated(error), "danger")
+        return redirect(url_for("EvaluationView.show", pk=evaluation.id))
+
+    @expose("/new", methods=["GET", "POST"])
+    @has_access
+    def new_evaluation(self):
+        """The evaluator picks an approved SKP of a subordinate and a window."""
+        me = current_scope().employee_id
+        plans = list(db.session.scalars(select(WorkPlan).where(
+            WorkPlan.evaluator_id == me, WorkPlan.status == "approved").order_by(WorkPlan.id.desc()))) if me else []
+        if request.method == "POST":
+            plan = next((p for p in plans if str(p.id) == request.form.get("plan")), None)
+            try:
+                if plan is None:
+                    raise DomainError(N_("Choose an approved SKP you evaluate."))
+                start, end = (dt.date.fromisoformat(request.form.get(n, "")) for n in ("window_start", "window_end"))
+                evaluation = evaluations.create_evaluation(plan, request.form.get("kind"), start, end)
+                return redirect(url_for("EvaluationView.show", pk=evaluation.id))
+            except ValueError:
+                flash(gettext("Give the window as two dates."), "danger")
+            except DomainError as error:
+                flash(translated(error), "danger")
+        return self.render_template("evaluation/new.html", plans=plans, kinds=EVALUATION_KINDS)
+
+
+def distribution_agencies() -> list[Agency]:
+    """Agencies whose curve the user may see: the cascade's agencies (scope plus own agency), kept only where
+    the user is HR, manages or leads the agency, or evaluates in it."""
+    agencies = db.session.scalars(cascade_agencies().order_by(Agency.name))
+    return [agency for agency in agencies if evaluations.may_see_distribution(agency)]
+
+
+FOLLOW_UP_TITLES = {
+    "award_candidates": _l("Sangat Baik: award candidates"),
+    "needs_development": _l("Butuh Perbaikan or below: development or coaching needed"),
+}
+
+
+def bar_chart(distribution) -> list[dict]:
+    """Bars of the SVG chart: one per predikat, height proportional to its share."""
+    return [{"label": predikat.label, "count": distribution.counts.get(predikat, 0),
+             "share": float(distribution.shares[predikat]) * 100} for predikat in Predikat]
+
+
+class DistributionView(BaseView):
+    """The live distribution of predikat per agency and period against the organisation's curve."""
+
+    route_base = "/distribution"
+    class_permission_name = "Evaluation"
+    method_permission_name = {"index": "read", "decide": "write", "follow_up": "read"}
+    default_view = "index"
+
+    def _chosen(self, source):
+        agencies = distribution_agencies()
+        periods = list(db.session.scalars(select(Period).order_by(Period.year.desc())))
+        agency = next((a for a in agencies if str(a.id) == source.get("agency")), agencies[0] if agencies else None)
+        period = next((p for p in periods if str(p.id) == source.get("period")),
+                      next((p for p in periods if p.status != "closed"), periods[0] if periods else None))
+        return agencies, periods, agency, period
+
+    @expose("/")
+    @has_access
+    def index(self):
+        agencies, periods, agency, period = self._chosen(request.args)
+        distribution = evaluations.distribution(agency, period) if agency and period else None
+        return self.render_template("evaluation/distribution.html", agencies=agencies, periods=periods,
+                                    agency=agency, period=period, distribution=distribution,
+                                    bars=bar_chart(distribution) if distribution else [],
+                                    hr_admin=evaluations._is_hr_admin())
+
+    @expose("/follow-up/<group>")
+    @has_access
+    def follow_up(self, group):
+        """HR Admin's lists per agency and period (award candidates; development needed), page or Excel."""
+        if group not in evaluations.FOLLOW_UP_GROUPS:
+            abort(404)
+        _agencies, _periods, agency, period = self._chosen(request.args)
+        rows = evaluations.follow_up_list(agency.id, period.id, group) if agency and period else []
+        title = str(FOLLOW_UP_TITLES[group])
+        if request.args.get("format") == "xlsx":
+            return excel_download(f"{group}-{agency.code}-{period.year}.xlsx", gettext("Follow-up"),
+                                  [gettext("Name"), gettext("NIP"), gettext("Predikat"), gettext("Status")],
+                                  ((e.employee.name, e.employee.nip, e.predikat_label, str(e.status_label))
+                                   for e in rows))
+        return self.render_template("evaluation/follow_up.html", rows=rows, title=title, group=group,
+                                    agency=agency, period=period)
+
+    @expose("/decide", methods=["POST"])
+    @has_access
+    def decide(self):
+        _agencies, _periods, agency, period = self._chosen(request.form)
+        if agency is None or period is None:
+            abort(404)
+        try:
+            if request.form.get("name") == "override":
+                evaluations.record_override(agency, period, request.form.get("reason", ""))
+                flash(gettext("The override was recorded."), "info")
+            else:
+                changed = evaluations.finalise_agency_period(agency, period)
+                flash(gettext("%(num)d evaluations became final.", num=changed), "info")
+        except DomainError as error:
+            flash(translated_rule(error), "danger")
+        return redirect(url_for("DistributionView.index", agency=agency.id, period=period.id))
+
+
+def register_evaluation_views(appbuilder) -> None:
+    from app.api.evaluation import EVALUATION_APIS
+
+    menu = {"category": CATEGORY, "category_label": _l("Performance Evaluation"), "category_icon": "fa-star-half-alt"}
+    appbuilder.add_view(EvaluationView, "Evaluation", label=_l("Evaluations"), icon="fa-clipboard-check", **menu)
+    appbuilder.add_view(DistributionView, "Distribution", label=_l("Distribution curve"), icon="fa-chart-bar",
+                        **menu)
+    for api in EVALUATION_APIS:
+        appbuilder.add_api(api)
