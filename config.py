@@ -102,5 +102,9 @@ class Config:
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 
+    # Suggested work-result rating from achievement (policy; a suggestion only, the evaluator decides).
+    RATING_ABOVE_FROM_PERCENT = float(os.environ.get("RATING_ABOVE_FROM_PERCENT", 110))
+    RATING_MEETS_FROM_PERCENT = float(os.environ.get("RATING_MEETS_FROM_PERCENT", 90))
+
     # Demo accounts: one password, printed by `make run` (demo only).
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Sikinerja#2026")

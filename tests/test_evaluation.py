@@ -464,3 +464,19 @@ def test_a_concurrent_change_is_refused_not_overwritten(quarterly_draft, app):
         with pytest.raises(evaluations.ConcurrentChange):
             evaluations.rate(evaluation, 1, 1)
     assert evaluation_row(pk)["work"] == 3 and evaluation_row(pk)["predikat"] is None
+
+
+def test_suggested_rating_thresholds_are_configurable(app):
+    from app.services.evaluation import suggested_rating
+    from app.models.evaluation import Evaluation
+
+    with database() as session:
+        evaluation = session.scalars(select(Evaluation).where(Evaluation.kind == "ANNUAL")).first()
+        default = suggested_rating(evaluation)
+        assert default.achievement is not None
+        app.config["RATING_MEETS_FROM_PERCENT"] = float(default.achievement) + 1
+        app.config["RATING_ABOVE_FROM_PERCENT"] = float(default.achievement) + 2
+        try:
+            assert suggested_rating(evaluation).rating.name == "BELOW_EXPECTATION"
+        finally:
+            app.config["RATING_MEETS_FROM_PERCENT"], app.config["RATING_ABOVE_FROM_PERCENT"] = 90.0, 110.0

@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
@@ -219,7 +220,12 @@ def suggested_rating(evaluation: Evaluation) -> Suggestion:
     value = (unit_achievement(evaluation) if from_unit else None)
     if value is None:
         from_unit, value = False, average_achievement(evaluation)
-    return Suggestion(suggest_work_result_rating(value) if value is not None else None, value, from_unit)
+    if value is None:
+        return Suggestion(None, None, from_unit)
+    config = current_app.config  # policy thresholds (RULES §5 leaves them to the organisation)
+    rating = suggest_work_result_rating(value, above_from=Decimal(str(config["RATING_ABOVE_FROM_PERCENT"])),
+                                        meets_from=Decimal(str(config["RATING_MEETS_FROM_PERCENT"])))
+    return Suggestion(rating, value, from_unit)
 
 
 def set_realisation(evaluation: Evaluation, realisation: EvaluationRealisation, value, reason: str | None,
