@@ -56,6 +56,8 @@ class DailyActivityView(ActivityWrites, ScopedModelView):
                     "volume", "output_unit", "evidence_link", "evidence_original_name", "note",
                     "status_label", "return_note", "evaluator"]
     search_columns = ["activity_date", "status", "description"]
+    # No add/edit routes, but FAB builds both forms anyway and cannot for time columns.
+    add_columns = edit_columns = ["description"]
     order_columns = ["activity_date"]
     base_order = ("activity_date", "desc")
     delete_checks = (activities.check_activity_deletable,)

@@ -268,7 +268,9 @@ class WorkPlanView(PlanningModelView):
     related_views = [WorkResultView, BehaviourExpectationView]
     show_template = "planning/workplan_show.html"
     formatters_columns = {"submitted_at": format_moment, "approved_at": format_moment,
-                          "return_note": text_or_dash, "evaluator_change_reason": text_or_dash}
+                          **{name: text_or_dash for name in ("return_note", "evaluator_change_reason",
+                                                             "resource_support", "accountability_scheme",
+                                                             "consequences")}}
     list_template = "planning/workplan_list.html"
     validators = (planning.ensure_may_edit,)
 
