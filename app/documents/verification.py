@@ -1,0 +1,129 @@
+"""Is this a genuine, unaltered document issued by SiKinerja? — by its code or by its bytes.
+
+A document is genuine when its SHA-256 matches a signed document on record and its PAdES signature
+validates with pyHanko against the configured trust roots (SIGNING_TRUST_ROOTS): intact, trusted,
+covering the entire file. The answer (``Verification``) carries only what a verifier needs — no
+employee data beyond the document's title, no bytes.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from flask import current_app
+from pyhanko.keys import load_certs_from_pemder
+from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+from sqlalchemy import select
+
+from app.documents.catalogue import kind_of
+from app.extensions import db
+from app.models.document import SignedDocument
+
+log = logging.getLogger(__name__)
+# Where the public verification pages live (app.public.verify); printed in every QR code.
+VERIFY_PREFIX = "/verify"
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def trust_roots() -> list:
+    """The configured trust anchors (PEM files); a missing file is logged and skipped."""
+    roots = []
+    for path in current_app.config.get("SIGNING_TRUST_ROOTS") or ():
+        if not Path(path).is_file():
+            log.warning("signing trust root %s is missing", path)
+            continue
+        roots.extend(load_certs_from_pemder([path]))
+    return roots
+
+
+def signature_is_sound(pdf: bytes) -> bool:
+    """True when the PDF's last signature is intact, trusted by our roots and covers the entire file."""
+    try:
+        signatures = PdfFileReader(BytesIO(pdf), strict=False).embedded_signatures
+        if not signatures:
+            return False
+        context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False, revocation_mode="soft-fail")
+        status = validate_pdf_signature(signatures[-1], context)
+    except Exception as error:  # noqa: BLE001 — uploaded bytes may break the parser anywhere: not genuine
+        log.info("signature validation failed: %r", error)
+        return False
+    return bool(status.intact and status.valid and status.trusted
+                and status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
+
+
+def certificate_is_trusted(certificate, chain) -> bool:
+    """Whether a signing certificate (``cryptography`` objects, with its PKCS#12 chain) leads to a trust
+    root, so that what it signs will verify."""
+    validator = CertificateValidator(
+        translate_pyca_cryptography_cert_to_asn1(certificate),
+        intermediate_certs=[translate_pyca_cryptography_cert_to_asn1(c) for c in chain],
+        validation_context=ValidationContext(trust_roots=trust_roots(), allow_fetching=False,
+                                             revocation_mode="soft-fail"))
+    try:
+        asyncio.run(validator.async_validate_path())
+    except (PathBuildingError, PathValidationError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The public answer about one document."""
+
+    genuine: bool
+    sha256: str
+    code: str | None = None
+    kind_title: str = ""
+    subject_title: str = ""
+    signer_name: str = ""
+    signer_title: str = ""
+    signed_at: dt.datetime | None = None
+    status: str | None = None          # valid / superseded / revoked
+    superseded_by_code: str | None = None
+    revoked_at: dt.datetime | None = None
+    revocation_reason: str | None = None
+
+
+def _answer(document: SignedDocument, genuine: bool, sha256: str) -> Verification:
+    try:
+        kind_title = str(kind_of(document.kind_code).title)
+    except LookupError:
+        kind_title = document.kind_code
+    superseded_by = document.superseded_by
+    return Verification(
+        genuine=genuine, sha256=sha256, code=document.code, kind_title=kind_title, subject_title=document.title,
+        signer_name=document.signer_name, signer_title=document.signer_title, signed_at=document.signed_at,
+        status=document.status, superseded_by_code=superseded_by.code if superseded_by else None,
+        revoked_at=document.revoked_at, revocation_reason=document.revocation_reason)
+
+
+def verify_code(code: str) -> Verification | None:
+    """The record behind a verification code (None when unknown), with its stored bytes re-checked."""
+    document = db.session.scalar(select(SignedDocument).where(SignedDocument.code == code))
+    if document is None:
+        return None
+    pdf = document.content.pdf
+    sha256 = sha256_of(pdf)
+    return _answer(document, sha256 == document.sha256 and signature_is_sound(pdf), document.sha256)
+
+
+def verify_bytes(pdf: bytes) -> Verification:
+    """An uploaded file: genuine only when these exact bytes were signed here and the signature holds."""
+    sha256 = sha256_of(pdf)
+    document = db.session.scalar(select(SignedDocument).where(SignedDocument.sha256 == sha256))
+    if document is None:
+        return Verification(genuine=False, sha256=sha256)
+    return _answer(document, signature_is_sound(pdf), sha256)

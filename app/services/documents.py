@@ -1,0 +1,290 @@
+"""Electronic signatures of official documents (issue 6): signing credentials, signing, revoking.
+
+Each public function that writes is one transaction (DomainError with an English N_ message on refusal,
+nothing written). Rules:
+* an official signs with their own certificate (PKCS#12 they uploaded) only the documents whose
+  subject names them as signer (``DocumentSubject.signer_employee_id``); Admin and HR Admin sign with the
+  institution's certificate, which only Admin configures;
+* a passphrase opens the key store for one call and is never stored, logged or audited;
+* a signed document never changes: its bytes and SHA-256 are written once; signing the same kind and
+  subject again supersedes the earlier valid versions; Admin or HR Admin revoke a version with a reason.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import secrets
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.documents.catalogue import DocumentKind, DocumentSubject, load_subject
+from app.documents.render import DOCUMENT_LOCALE, DOCUMENT_PLACE, SignatureStamp, render_pdf
+from app.documents.signing import CertificateInfo, LocalPkcs12Signer, Signer, open_pkcs12
+from app.documents.test_ca import issue_pkcs12, load_or_create_demo_ca
+from app.documents.verification import VERIFY_PREFIX, certificate_is_trusted, sha256_of
+from app.domain.messages import N_, DomainError
+from app.extensions import db
+from app.models import Employee, UserAccount
+from app.models.audit import utcnow
+from app.models.document import (ImmutableDocument, SignedDocument, SignedDocumentContent, SigningCredential,
+                                 SigningKeystore)
+from app.security.scope import ADMIN, GLOBAL_ROLES, UserScope
+from app.services.transaction import ConcurrentChange, run_in_transaction
+
+REVOCATION_REASON_MAX = 500
+INSTITUTION_NAME_MAX = 200
+DEMO_INSTITUTION = "Pemerintah Kabupaten Bulungan"
+DEMO_SIGNERS = ("kadis.disdik", "penilai.disdik", "kadis.dinkes", "penilai.dinkes")
+
+
+def _commit(work):
+    return run_in_transaction(work, ConcurrentChange(N_(
+        "Someone else changed this document at the same time; reload the page and try again.")))
+
+
+def _roles(actor) -> set[str]:
+    return {role.name for role in actor.roles} if actor is not None else set()
+
+
+def may_use_institution_credential(actor) -> bool:
+    return bool(_roles(actor) & GLOBAL_ROLES)
+
+
+def may_revoke(actor) -> bool:
+    return bool(_roles(actor) & GLOBAL_ROLES)
+
+
+def may_configure_institution(actor) -> bool:
+    return ADMIN in _roles(actor)
+
+
+# --- credentials ------------------------------------------------------------------------------------
+
+def own_credential(actor) -> SigningCredential | None:
+    """The active certificate of the official behind ``actor`` (None without one or without an employee)."""
+    if actor is None or actor.employee_id is None:
+        return None
+    return db.session.scalar(select(SigningCredential).where(
+        SigningCredential.employee_id == actor.employee_id, SigningCredential.active.is_(True)))
+
+
+def institution_credential() -> SigningCredential | None:
+    return db.session.scalar(select(SigningCredential).where(
+        SigningCredential.employee_id.is_(None), SigningCredential.active.is_(True)))
+
+
+def _store_credential(pkcs12: bytes, passphrase: str, *, employee_id: int | None,
+                      institution_name: str | None) -> SigningCredential:
+    """Check that ``passphrase`` opens ``pkcs12`` and its certificate is valid now, then store the bytes as
+    uploaded in place of the owner's previous certificate (kept, inactive: signed documents name it)."""
+    _key, certificate, chain = open_pkcs12(pkcs12, passphrase)
+    info = CertificateInfo.of(certificate)
+    if not info.is_valid_at(utcnow()):
+        raise DomainError(N_("This certificate is not valid today (valid from %(start)s to %(end)s)."),
+                          field="pkcs12", start=f"{info.not_before:%d-%m-%Y}", end=f"{info.not_after:%d-%m-%Y}")
+    if not certificate_is_trusted(certificate, chain):
+        raise DomainError(N_("This certificate was not issued by a certificate authority this system trusts; "
+                             "documents signed with it could not be verified."), field="pkcs12")
+    owner = (SigningCredential.employee_id == employee_id if employee_id is not None
+             else SigningCredential.employee_id.is_(None))
+    for previous in db.session.scalars(select(SigningCredential).where(owner, SigningCredential.active.is_(True))):
+        previous.active = False
+    credential = SigningCredential(
+        employee_id=employee_id, institution_name=institution_name, subject_cn=info.subject_cn[:200],
+        serial_number=info.serial_number[:64], issuer=info.issuer, not_before=info.not_before,
+        not_after=info.not_after, active=True, keystore=SigningKeystore(pkcs12=pkcs12))
+    db.session.add(credential)
+    db.session.flush()
+    return credential
+
+
+def upload_own_credential(actor, pkcs12: bytes, passphrase: str) -> SigningCredential:
+    """An official's own signing certificate (self-service)."""
+    def work():
+        if actor is None or actor.employee_id is None:
+            raise DomainError(N_("Only an account linked to an employee can hold a signing certificate."))
+        return _store_credential(pkcs12, passphrase, employee_id=actor.employee_id, institution_name=None)
+    return _commit(work)
+
+
+def configure_institution_credential(actor, pkcs12: bytes, passphrase: str,
+                                     institution_name: str) -> SigningCredential:
+    """The government's own certificate (Admin only), for documents signed on behalf of the institution."""
+    def work():
+        if not may_configure_institution(actor):
+            raise DomainError(N_("Only the administrator configures the institution's certificate."))
+        name = (institution_name or "").strip()
+        if not name or len(name) > INSTITUTION_NAME_MAX:
+            raise DomainError(N_("Give the institution's name (at most %(max)d characters)."),
+                              field="institution_name", max=INSTITUTION_NAME_MAX)
+        return _store_credential(pkcs12, passphrase, employee_id=None, institution_name=name)
+    return _commit(work)
+
+
+# --- signing ------------------------------------------------------------------------------------------
+
+def signing_credentials(subject: DocumentSubject, actor) -> list[SigningCredential]:
+    """The certificates ``actor`` may sign ``subject`` with: their own when the subject names them as
+    signer, the institution's for Admin and HR Admin. Empty: the user may not sign it."""
+    options = []
+    own = own_credential(actor)
+    if own is not None and subject.signer_employee_id is not None and own.employee_id == subject.signer_employee_id:
+        options.append(own)
+    institution = institution_credential()
+    if institution is not None and may_use_institution_credential(actor):
+        options.append(institution)
+    return options
+
+
+def may_sign(subject: DocumentSubject, actor) -> bool:
+    """Whether ``actor`` is one who signs ``subject`` (even before uploading a certificate)."""
+    return may_use_institution_credential(actor) or (
+        actor is not None and actor.employee_id is not None and actor.employee_id == subject.signer_employee_id)
+
+
+def new_code() -> str:
+    """A public verification code: 80 random bits in base32 (16 characters, easy to type from paper)."""
+    return base64.b32encode(secrets.token_bytes(10)).decode("ascii")
+
+
+def verification_url(code: str) -> str:
+    """The address in the QR code: under PUBLIC_BASE_URL when configured (jobs have no request to ask)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return f"{base.rstrip('/')}{VERIFY_PREFIX}/{code}"
+    return url_for("public_verify.verify_code", code=code, _external=True)
+
+
+def _stamp(code: str, credential: SigningCredential, signed_at: dt.datetime) -> SignatureStamp:
+    if credential.is_institution:
+        return SignatureStamp(code=code, verify_url=verification_url(code), signer_name=credential.subject_cn,
+                              signer_nip=None, signer_title=credential.institution_name or credential.subject_cn,
+                              signed_at=signed_at)
+    employee = credential.employee
+    return SignatureStamp(code=code, verify_url=verification_url(code), signer_name=employee.name,
+                          signer_nip=employee.nip, signer_title=employee.position.name if employee.position else "",
+                          signed_at=signed_at)
+
+
+def _render_and_sign(kind: DocumentKind, subject: DocumentSubject, credential: SigningCredential,
+             signer: Signer) -> tuple[SignatureStamp, bytes]:
+    """Render ``subject`` with a signature stamp and sign it; nothing is stored."""
+    stamp = _stamp(new_code(), credential, utcnow())
+    with force_locale(DOCUMENT_LOCALE):
+        reason = f"{kind.title}: {subject.title}"
+    return stamp, signer.sign(render_pdf(kind, subject, stamp), reason=reason[:200], location=DOCUMENT_PLACE)
+
+
+def sign_subject(kind_code: str, key: str, *, credential_id: int, passphrase: str, scope: UserScope,
+                 actor) -> SignedDocument:
+    """Sign one document as ``actor``: render with the stamp, sign, store the bytes and their SHA-256, and
+    supersede the earlier valid versions. LookupError when the subject is unknown or out of ``scope``."""
+    kind, subject = load_subject(kind_code, key, scope)
+    credential = next((c for c in signing_credentials(subject, actor) if c.id == credential_id), None)
+    if credential is None:
+        raise DomainError(N_("You may not sign this document with this certificate."), field="credential")
+    if not credential.not_before <= utcnow() <= credential.not_after:
+        raise DomainError(N_("This certificate is not valid today; upload a new one."), field="credential")
+    signer = LocalPkcs12Signer(credential.keystore.pkcs12, passphrase)
+    stamp, pdf = _render_and_sign(kind, subject, credential, signer)
+
+    def work():
+        # Supersede first: the partial unique index then lets only one of two simultaneous signers commit.
+        earlier = list(db.session.scalars(select(SignedDocument).where(
+            SignedDocument.kind_code == kind.code, SignedDocument.subject_key == subject.key,
+            SignedDocument.status == "valid")))
+        for version in earlier:
+            version.status, version.superseded_at = "superseded", stamp.signed_at
+        db.session.flush()
+        document = SignedDocument(
+            code=stamp.code, kind_code=kind.code, subject_key=subject.key, agency_id=subject.agency_id,
+            title=subject.title[:300], version_key=subject.version_key[:64], sha256=sha256_of(pdf), size=len(pdf),
+            signer_name=stamp.signer_name[:200], signer_nip=stamp.signer_nip,
+            signer_title=stamp.signer_title[:200], signer_employee_id=credential.employee_id,
+            credential_id=credential.id, signed_at=stamp.signed_at, status="valid")
+        db.session.add(document)
+        db.session.flush()
+        db.session.add(SignedDocumentContent(document_id=document.id, pdf=pdf))
+        for version in earlier:
+            version.superseded_by_id = document.id
+        return document
+    try:
+        return _commit(work)
+    except IntegrityError:
+        raise ConcurrentChange(N_("Someone else signed this document at the same moment; reload the page to "
+                                  "see the version they signed.")) from None
+
+
+def revoke(document_id: int, reason: str, actor) -> SignedDocument:
+    """Revoke one signed version (Admin or HR Admin) with the reason a verifier will read."""
+    def work():
+        if not may_revoke(actor):
+            raise DomainError(N_("Only HR administrators may revoke a signed document."))
+        document = db.session.get(SignedDocument, document_id)
+        if document is None:
+            raise LookupError(document_id)
+        text = (reason or "").strip()
+        if not text or len(text) > REVOCATION_REASON_MAX:
+            raise DomainError(N_("Give the reason for revoking (at most %(max)d characters)."), field="reason",
+                              max=REVOCATION_REASON_MAX)
+        if document.status == "revoked":
+            raise DomainError(N_("This document was already revoked."))
+        document.status, document.revoked_at = "revoked", utcnow()
+        document.revocation_reason, document.revoked_by = text, actor.username
+        return document
+    return _commit(work)
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+def versions(kind_code: str, key: str) -> list[SignedDocument]:
+    """The signed versions of one document, newest first (the caller has loaded the subject in scope)."""
+    return list(db.session.scalars(select(SignedDocument).where(
+        SignedDocument.kind_code == kind_code, SignedDocument.subject_key == key)
+        .order_by(SignedDocument.signed_at.desc(), SignedDocument.id.desc())))
+
+
+def signed_document(code: str, scope: UserScope) -> SignedDocument:
+    """A signed version for a reader who may open its subject (its agency's scope); LookupError otherwise."""
+    document = db.session.scalar(select(SignedDocument).where(SignedDocument.code == code))
+    if document is None:
+        raise LookupError(code)
+    load_subject(document.kind_code, document.subject_key, scope)
+    return document
+
+
+def signed_bytes(document: SignedDocument) -> bytes:
+    """The signed PDF exactly as signed (refused if the stored bytes no longer match their SHA-256)."""
+    pdf = document.content.pdf
+    if sha256_of(pdf) != document.sha256:
+        raise ImmutableDocument(f"stored bytes of signed document {document.code} do not match their SHA-256")
+    return pdf
+
+
+# --- demo ---------------------------------------------------------------------------------------------
+
+def ensure_demo_signing(instance_path: str, password: str) -> list[str]:
+    """The demo CA (created in the instance folder when missing), a certificate for each demo official and
+    the institution's certificate, all opened by the demo password. Idempotent; returns who got one."""
+    authority = load_or_create_demo_ca(instance_path, password)
+    given = []
+    for username in DEMO_SIGNERS:
+        employee = db.session.scalar(select(Employee).join(UserAccount, UserAccount.employee_id == Employee.id)
+                                     .where(UserAccount.username == username))
+        if employee is None or db.session.scalar(select(SigningCredential.id).where(
+                SigningCredential.employee_id == employee.id, SigningCredential.active.is_(True))) is not None:
+            continue
+        pkcs12 = issue_pkcs12(authority, common_name=employee.name, organization=employee.agency.name,
+                              passphrase=password)
+        _store_credential(pkcs12, password, employee_id=employee.id, institution_name=None)
+        given.append(username)
+    if institution_credential() is None:
+        pkcs12 = issue_pkcs12(authority, common_name=DEMO_INSTITUTION, organization=DEMO_INSTITUTION,
+                              passphrase=password)
+        _store_credential(pkcs12, password, employee_id=None, institution_name=DEMO_INSTITUTION)
+        given.append(DEMO_INSTITUTION)
+    db.session.commit()
+    return given
