@@ -99,3 +99,52 @@ def validate_training(jp: Number, start: date, end: date) -> None:
         raise DomainError(N_("The JP must be greater than zero"), field="jp")
     if end < start:
         raise DomainError(N_("The end date cannot be before the start date"), field="end")
+
+
+PARTICIPATION_STATUSES = ("registered", "attended", "completed")
+SCORE_RANGE = (Decimal(0), Decimal(100))
+
+
+def validate_completion(start: date, completed_on: date | None, jp_earned: Number | None) -> None:
+    """A completed participation ends on or after the programme's start and earns JP above zero (RULES §9).
+
+    The JP are what counts toward the yearly 20 JP (PP 11/2017 art. 203(4)), so a completion without
+    them, or dated before the programme began, is refused rather than stored.
+    """
+    if completed_on is None:
+        raise DomainError(N_("Give the completion date"), field="completed_on")
+    if completed_on < start:
+        raise DomainError(N_("The completion cannot be before the programme starts"), field="completed_on")
+    if jp_earned is None or to_decimal(jp_earned, field="jp_earned") <= 0:
+        raise DomainError(N_("The JP must be greater than zero"), field="jp_earned")
+
+
+def validate_score(score: Number | None, *, field: str) -> Decimal | None:
+    """(policy) A pre- or post-assessment score is optional and lies between 0 and 100."""
+    if score is None or score == "":
+        return None
+    value = to_decimal(score, field=field)
+    if not SCORE_RANGE[0] <= value <= SCORE_RANGE[1]:
+        raise DomainError(N_("A score must lie between 0 and 100"), field=field)
+    return value
+
+
+@dataclass(frozen=True)
+class ComplianceFigures:
+    """How many of a group reached the yearly JP (PP 11/2017 art. 203(4))."""
+
+    employees: int
+    compliant: int
+
+    @property
+    def share(self) -> Decimal | None:
+        """Percentage of compliant employees, 2 decimals; None for an empty group."""
+        if not self.employees:
+            return None
+        return (Decimal(self.compliant) * 100 / self.employees).quantize(Decimal("0.01"))
+
+
+def compliance(jp_totals: list[Number], *, required: Number = REQUIRED_JP_PER_YEAR) -> ComplianceFigures:
+    """The compliance of a group from each member's JP this year (members without training count as 0)."""
+    return ComplianceFigures(len(jp_totals),
+                             sum(1 for total in jp_totals if is_jp_compliant(total, required=required)))

@@ -1,0 +1,423 @@
+"""Recognition use-cases (RULES §10; issue 8): candidates from evidence, the nomination workflow and the
+recognition wall.
+
+Each public function that writes is one transaction (DomainError with an English N_ message on refusal,
+nothing written). Rows passed in were fetched through the user's scope by the caller.
+
+* Karya Satya candidates: PNS whose full years of service from TMT CPNS reach 10/20/30 and who have no
+  medium or heavy disciplinary sanction (``app.domain.awards.karya_satya_eligibility``), leaving out
+  classes already held or nominated;
+* ASN Berprestasi of the month/year: predikat Sangat Baik or Baik in the period, ranked by predikat, approved
+  daily activities and citizens' ratings of the officer (``performer_score``);
+* best service unit: units ranked by their IKM over the year (app.services.survey computes it);
+* nominated (HR Admin, or an Agency Admin within their agencies, with a justification) → approved (HR Admin)
+  → awarded (HR Admin, with decree number and date); rejection before the award, with a note.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.domain.awards import (AwardCategory, KaryaSatyaClass, award_period, ensure_eligible_or_excepted,
+                               ensure_transition, heaviest_sanction, next_karya_satya_class, performer_score)
+from app.domain.dates import completed_years
+from app.domain.messages import N_, DomainError
+from app.domain.predikat import Predikat
+from app.extensions import db
+from app.models import Agency, Employee, Unit
+from app.models.activity import DailyActivity
+from app.models.audit import utcnow
+from app.models.evaluation import Evaluation
+from app.models.recognition import AwardType, DisciplinarySanction, Nomination
+from app.models.survey import SurveyResponse
+from app.security.scope import current_scope, ensure_writable, scoped_select
+from app.services.survey import IkmFigures, officer_feedback, tallies
+from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
+
+PERFORMER_PREDIKAT = (Predikat.VERY_GOOD, Predikat.GOOD)
+CANDIDATES_SHOWN = 10
+WALL_UNITS_SHOWN = 5
+LIVE_STATUSES = ("nominated", "approved", "awarded")
+
+
+def _commit(work):
+    return run_in_transaction(work, ConcurrentChange(N_(
+        "Someone else changed this nomination at the same time; reload it and check its status.")))
+
+
+def _ensure_hr_admin() -> None:
+    if not current_scope().global_access:
+        raise DomainError(N_("Only HR administrators may approve, award or reject nominations"))
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+def sanctions_of(employee_ids) -> dict[int, list[str]]:
+    ids = list(employee_ids)
+    rows = db.session.execute(select(DisciplinarySanction.employee_id, DisciplinarySanction.level).where(
+        DisciplinarySanction.employee_id.in_(ids))) if ids else []
+    levels: dict[int, list[str]] = {}
+    for employee_id, level in rows:
+        levels.setdefault(employee_id, []).append(level)
+    return levels
+
+
+def held_karya_satya(employee_ids) -> dict[int, set[KaryaSatyaClass]]:
+    """The Karya Satya classes each employee holds or is nominated for (each class is awarded once)."""
+    ids = list(employee_ids)
+    rows = db.session.execute(
+        select(Nomination.employee_id, AwardType.service_years).join(AwardType)
+        .where(Nomination.employee_id.in_(ids), AwardType.category == AwardCategory.KARYA_SATYA.value,
+               Nomination.status.in_(LIVE_STATUSES))) if ids else []
+    held: dict[int, set[KaryaSatyaClass]] = {}
+    for employee_id, years in rows:
+        held.setdefault(employee_id, set()).add(KaryaSatyaClass(years))
+    return held
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed recipient: an employee or a unit, the award type it fits and the evidence in words."""
+
+    award_type: AwardType
+    period: str
+    agency: Agency
+    evidence: tuple[str, dict]   # an English N_ message and its values; the UI translates it
+    score: Decimal | None = None
+    employee: Employee | None = None
+    unit: Unit | None = None
+
+    @property
+    def name(self) -> str:
+        return self.employee.name if self.employee else self.unit.name
+
+
+def _types(category: AwardCategory) -> list[AwardType]:
+    return list(db.session.scalars(select(AwardType).where(AwardType.category == category.value)
+                                   .order_by(AwardType.service_years, AwardType.id)))
+
+
+def karya_satya_candidates(on: dt.date, agency_id: int | None = None) -> list[Candidate]:
+    types = {award.service_years: award for award in _types(AwardCategory.KARYA_SATYA)}
+    statement = scoped_select(Employee).where(Employee.active.is_(True), Employee.tmt_cpns.is_not(None))
+    if agency_id is not None:
+        statement = statement.where(Employee.agency_id == agency_id)
+    employees = list(db.session.scalars(statement.order_by(Employee.tmt_cpns, Employee.name)))
+    ids = [e.id for e in employees]
+    sanctions, held = sanctions_of(ids), held_karya_satya(ids)
+    candidates = []
+    for employee in employees:
+        due = next_karya_satya_class(employee.tmt_cpns, on, heaviest_sanction(sanctions.get(employee.id, [])),
+                                     held.get(employee.id, set()))
+        if due is not None and int(due) in types:
+            years = completed_years(employee.tmt_cpns, on)
+            candidates.append(Candidate(types[int(due)], str(on.year), employee.agency, (N_(
+                "%(years)d years of service since TMT CPNS %(tmt)s; no medium or heavy sanction"), {
+                    "years": years, "tmt": employee.tmt_cpns.strftime("%d-%m-%Y")}), employee=employee))
+    return candidates
+
+
+def _best_predikat(period_start: dt.date, period_end: dt.date, agency_id: int | None) -> dict[int, Evaluation]:
+    """Per employee, the evaluation with the best predikat whose window lies in the period (newest version)."""
+    corrected = select(Evaluation.previous_id).where(Evaluation.previous_id.is_not(None))
+    statement = scoped_select(Evaluation).where(
+        Evaluation.predikat.in_([int(p) for p in PERFORMER_PREDIKAT]), Evaluation.window_start >= period_start,
+        Evaluation.window_end <= period_end, Evaluation.id.not_in(corrected))
+    if agency_id is not None:
+        statement = statement.where(Evaluation.agency_id == agency_id)
+    best: dict[int, Evaluation] = {}
+    for evaluation in db.session.scalars(statement):
+        current = best.get(evaluation.employee_id)
+        if current is None or evaluation.predikat < current.predikat:
+            best[evaluation.employee_id] = evaluation
+    return best
+
+
+def _approved_activities(employee_ids, start: dt.date, end: dt.date) -> dict[int, int]:
+    ids = list(employee_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(DailyActivity.employee_id, func.count(DailyActivity.id))
+        .where(DailyActivity.employee_id.in_(ids), DailyActivity.status == "approved",
+               DailyActivity.activity_date >= start, DailyActivity.activity_date <= end)
+        .group_by(DailyActivity.employee_id)).all())
+
+
+def performer_candidates(category: AwardCategory, period: str, agency_id: int | None = None) -> list[Candidate]:
+    """ASN Berprestasi candidates of a month or year, best first (at most CANDIDATES_SHOWN per award type)."""
+    types = _types(category)
+    if not types:
+        return []
+    text, start, end = award_period(period, monthly=category == AwardCategory.PERFORMER_MONTH)
+    best = _best_predikat(start, end, agency_id)
+    activities = _approved_activities(best, start, end)
+    taken = _taken(types[0], text)
+    rows = []
+    for employee_id, evaluation in best.items():
+        if employee_id in taken:
+            continue
+        feedback = officer_feedback(employee_id, start, end)
+        averages = [a for a in (feedback.behaviour_average, feedback.competence_average) if a is not None]
+        average = sum(averages) / len(averages) if averages else None
+        count = activities.get(employee_id, 0)
+        score = performer_score(evaluation.predikat, count, average)
+        rows.append(Candidate(types[0], text, evaluation.agency, (N_(
+            "Predikat %(predikat)s; %(activities)d approved activities; citizens' rating %(rating)s"), {
+                "predikat": evaluation.predikat_label, "activities": count,
+                "rating": f"{average:.2f}" if average is not None else "–"}), score=score,
+            employee=evaluation.employee))
+    return sorted(rows, key=lambda c: (-c.score, c.name))[:CANDIDATES_SHOWN]
+
+
+def unit_ranking(start: dt.date, end: dt.date, *, scoped: bool = True) -> list[tuple[Unit, IkmFigures]]:
+    """Service units with an IKM over responses submitted from ``start`` to ``end``, best first.
+
+    ``scoped=False`` is for the public wall, which shows aggregate figures only."""
+    start_at = dt.datetime.combine(start, dt.time.min)
+    end_before = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
+    counted = tallies(SurveyResponse.unit_id, SurveyResponse.submitted_at >= start_at,
+                      SurveyResponse.submitted_at < end_before)
+    units_query = scoped_select(Unit) if scoped else select(Unit)
+    units = db.session.scalars(units_query.where(Unit.id.in_(list(counted)), Unit.active.is_(True)))
+    ranked = [(unit, IkmFigures.of(counted[unit.id])) for unit in units]
+    return sorted((row for row in ranked if row[1].value is not None), key=lambda row: (-row[1].value, row[0].name))
+
+
+def best_unit_candidates(period: str, agency_id: int | None = None) -> list[Candidate]:
+    types = _types(AwardCategory.BEST_UNIT)
+    if not types:
+        return []
+    text, start, end = award_period(period)
+    taken_units = {row for row in db.session.scalars(select(Nomination.unit_id).where(
+        Nomination.award_type_id == types[0].id, Nomination.period == text, Nomination.status.in_(LIVE_STATUSES)))}
+    rows = [Candidate(types[0], text, unit.agency, (N_(
+        "IKM %(value)s (grade %(grade)s) from %(respondents)d respondents"), {
+        "value": f"{figures.value:.2f}", "grade": figures.grade.letter, "respondents": figures.respondents}),
+        score=figures.value, unit=unit)
+        for unit, figures in unit_ranking(start, end) if unit.id not in taken_units
+        and (agency_id is None or unit.agency_id == agency_id)]
+    return rows[:CANDIDATES_SHOWN]
+
+
+def _taken(award_type: AwardType, period: str) -> set[int]:
+    return set(db.session.scalars(select(Nomination.employee_id).where(
+        Nomination.award_type_id == award_type.id, Nomination.period == period,
+        Nomination.status.in_(LIVE_STATUSES), Nomination.employee_id.is_not(None))))
+
+
+def candidates(period: str, on: dt.date, agency_id: int | None = None) -> dict[str, list[Candidate]]:
+    """Every kind of candidate for a year (monthly awards: the month ``on`` falls in)."""
+    year = award_period(period)[0]
+    return {
+        "karya_satya": karya_satya_candidates(on, agency_id),
+        "performer_year": performer_candidates(AwardCategory.PERFORMER_YEAR, year, agency_id),
+        "performer_month": performer_candidates(AwardCategory.PERFORMER_MONTH, f"{year}-{on.month:02d}"
+                                                if on.year == int(year) else f"{year}-12", agency_id),
+        "best_unit": best_unit_candidates(year, agency_id),
+    }
+
+
+# --- eligibility ------------------------------------------------------------------------------
+
+def is_eligible(award_type: AwardType, period: str, employee: Employee | None, unit: Unit | None) -> bool:
+    """Whether the evidence supports the award: the rules above, per category; custom awards always."""
+    category = award_type.category
+    if category == AwardCategory.BEST_UNIT.value:
+        return unit is not None
+    if employee is None:
+        return False
+    _text, start, end = award_period(period, monthly=category == AwardCategory.PERFORMER_MONTH.value)
+    if category == AwardCategory.KARYA_SATYA.value:
+        heaviest = heaviest_sanction(sanctions_of([employee.id]).get(employee.id, []))
+        reached = next_karya_satya_class(employee.tmt_cpns, end, heaviest)
+        return reached is not None and int(reached) >= award_type.service_years
+    if category in (AwardCategory.PERFORMER_MONTH.value, AwardCategory.PERFORMER_YEAR.value):
+        return employee.id in _best_predikat(start, end, employee.agency_id)
+    return True
+
+
+# --- the workflow -----------------------------------------------------------------------------
+
+def nominate(award_type: AwardType, period: str, justification: str, *, employee: Employee | None = None,
+             unit: Unit | None = None, exception_reason: str | None = None) -> Nomination:
+    """Nominate an employee (or a service unit for a unit award) with a justification; an ineligible employee
+    only with a recorded exception; never twice for the same award and period (Karya Satya: once per class)."""
+    def work():
+        text = award_period(period, monthly=award_type.category == AwardCategory.PERFORMER_MONTH.value)[0]
+        if not (justification or "").strip():
+            raise DomainError(N_("Give the justification of the nomination"), field="justification")
+        if award_type.for_unit and unit is None:
+            raise DomainError(N_("This award goes to a service unit; choose the unit"), field="unit")
+        if not award_type.for_unit and employee is None:
+            raise DomainError(N_("Choose the employee to nominate"), field="employee")
+        recipient = (Nomination.unit_id == unit.id) if award_type.for_unit else (Nomination.employee_id == employee.id)
+        duplicate = select(Nomination.id).where(recipient, Nomination.award_type_id == award_type.id,
+                                                Nomination.status.in_(LIVE_STATUSES))
+        if award_type.category != AwardCategory.KARYA_SATYA.value:
+            duplicate = duplicate.where(Nomination.period == text)
+        if db.session.scalar(duplicate) is not None:
+            raise DomainError(N_("%(name)s already has this award (or a nomination for it) for this period"),
+                              field="period", name=unit.name if award_type.for_unit else employee.name)
+        ensure_eligible_or_excepted(is_eligible(award_type, text, employee, unit), exception_reason)
+        row = Nomination(award_type=award_type, period=text, justification=justification.strip(),
+                         exception_reason=(exception_reason or "").strip() or None, status="nominated",
+                         employee=None if award_type.for_unit else employee,
+                         unit=unit if award_type.for_unit else None,
+                         agency=unit.agency if award_type.for_unit else employee.agency, nominated_at=utcnow(),
+                         nominated_by_id=getattr(acting_user(), "id", None))
+        ensure_writable(row)
+        db.session.add(row)
+        db.session.flush()
+        return row
+    return _commit(work)
+
+
+def approve(nomination: Nomination) -> Nomination:
+    def work():
+        _ensure_hr_admin()
+        ensure_transition(nomination.status, "approved")
+        nomination.status, nomination.approved_at = "approved", utcnow()
+        nomination.approved_by_id = getattr(acting_user(), "id", None)
+        return nomination
+    return _commit(work)
+
+
+def award(nomination: Nomination, decree_number: str | None, decree_date: dt.date | None) -> Nomination:
+    """Award an approved nomination: the decree (SK) number and date are what the piagam rests on."""
+    def work():
+        _ensure_hr_admin()
+        ensure_transition(nomination.status, "awarded")
+        if not (decree_number or "").strip():
+            raise DomainError(N_("Give the decree number of the award"), field="decree_number")
+        if decree_date is None:
+            raise DomainError(N_("Give the decree date of the award"), field="decree_date")
+        nomination.status, nomination.awarded_at = "awarded", utcnow()
+        nomination.decree_number, nomination.decree_date = decree_number.strip(), decree_date
+        return nomination
+    return _commit(work)
+
+
+def reject(nomination: Nomination, note: str | None) -> Nomination:
+    def work():
+        _ensure_hr_admin()
+        ensure_transition(nomination.status, "rejected")
+        if not (note or "").strip():
+            raise DomainError(N_("Say why the nomination is rejected"), field="note")
+        nomination.status, nomination.note = "rejected", note.strip()
+        return nomination
+    return _commit(work)
+
+
+def nominations(status: str | None = None, agency_id: int | None = None) -> list[Nomination]:
+    statement = scoped_select(Nomination)
+    if status:
+        statement = statement.where(Nomination.status == status)
+    if agency_id is not None:
+        statement = statement.where(Nomination.agency_id == agency_id)
+    return list(db.session.scalars(statement.order_by(Nomination.id.desc())))
+
+
+# --- the wall ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Wall:
+    year: int
+    awards: list[Nomination]
+    units: list[tuple[Unit, IkmFigures]]
+
+
+def wall(year: int, *, agency_id: int | None = None, public: bool = False) -> Wall:
+    """This year's awardees and the best-rated service units; ``public`` reads without a user (the public
+    page shows names, awards and aggregate IKM only), otherwise through the user's scope."""
+    statement = (select(Nomination) if public else scoped_select(Nomination)).where(
+        Nomination.status == "awarded", Nomination.period.like(f"{year:04d}%"))
+    if agency_id is not None:
+        statement = statement.where(Nomination.agency_id == agency_id)
+    awards = list(db.session.scalars(statement.order_by(Nomination.decree_date.desc(), Nomination.id.desc())))
+    units = unit_ranking(dt.date(year, 1, 1), dt.date(year, 12, 31), scoped=not public)
+    if agency_id is not None:
+        units = [row for row in units if row[0].agency_id == agency_id]
+    return Wall(year, awards, units[:WALL_UNITS_SHOWN])
+
+
+# --- demo -------------------------------------------------------------------------------------
+
+# code, name, category, SIASN code, Karya Satya years, criteria
+DEMO_AWARD_TYPES = (
+    ("KARYA-SATYA-X", "Satyalancana Karya Satya X Tahun", "KARYA_SATYA", 201, 10,
+     "PNS dengan masa kerja sekurang-kurangnya 10 tahun sejak TMT CPNS, tidak pernah dijatuhi hukuman "
+     "disiplin tingkat sedang atau berat."),
+    ("KARYA-SATYA-XX", "Satyalancana Karya Satya XX Tahun", "KARYA_SATYA", 202, 20,
+     "PNS dengan masa kerja sekurang-kurangnya 20 tahun sejak TMT CPNS, tidak pernah dijatuhi hukuman "
+     "disiplin tingkat sedang atau berat."),
+    ("KARYA-SATYA-XXX", "Satyalancana Karya Satya XXX Tahun", "KARYA_SATYA", 203, 30,
+     "PNS dengan masa kerja sekurang-kurangnya 30 tahun sejak TMT CPNS, tidak pernah dijatuhi hukuman "
+     "disiplin tingkat sedang atau berat."),
+    ("ASN-BERPRESTASI-BULAN", "ASN Berprestasi Bulan Ini", "PERFORMER_MONTH", 400, None,
+     "Predikat kinerja Sangat Baik atau Baik, laporan kegiatan harian disetujui, penilaian masyarakat tinggi."),
+    ("ASN-BERPRESTASI-TAHUN", "ASN Berprestasi Tingkat Kabupaten", "PERFORMER_YEAR", 306, None,
+     "Predikat kinerja tahunan Sangat Baik; ditetapkan dengan Keputusan Bupati."),
+    ("UNIT-LAYANAN-TERBAIK", "Unit Pelayanan Terbaik (IKM)", "BEST_UNIT", 400, None,
+     "Indeks Kepuasan Masyarakat tertinggi dalam tahun berjalan dengan sampel memadai."),
+    ("INOVASI-PELAYANAN", "Penghargaan Inovasi Pelayanan", "CUSTOM", 400, None,
+     "Inovasi yang nyata mempercepat atau mempermudah pelayanan publik."),
+)
+# NIP, level, decree, date, description
+DEMO_SANCTIONS = (
+    ("199007222011121003", "ringan", "800.1.6.3/014/DINKES/2025", (2025, 3, 12), "Teguran lisan: keterlambatan."),
+    ("198309112007061002", "sedang", "800.1.6.3/027/BKPSDM/2024", (2024, 8, 5),
+     "Penundaan kenaikan pangkat: tidak masuk kerja tanpa alasan sah."),
+    ("197603272004031003", "berat", "800.1.6.3/031/BKPSDM/2023", (2023, 10, 16),
+     "Penurunan jabatan setingkat lebih rendah."),
+)
+# award type code, period, NIP (or unit code), status, decree number, decree date, justification
+DEMO_NOMINATIONS = (
+    ("KARYA-SATYA-X", "2026", "198712102014011001", "awarded", "100.3.3.2/245/KPTS/2026", (2026, 8, 17),
+     "Masa kerja 12 tahun sejak TMT CPNS Januari 2014; tidak pernah dijatuhi hukuman disiplin."),
+    ("ASN-BERPRESTASI-TAHUN", "2026", "197606012001121006", "awarded", "100.3.3.2/301/KPTS/2026",
+     (2026, 11, 10), "Predikat kinerja Sangat Baik 2026; capaian IKU pendidikan dasar di atas target."),
+    ("KARYA-SATYA-XX", "2026", "197803192002121008", "approved", None, None,
+     "Masa kerja 24 tahun sejak TMT CPNS Desember 2002; tidak pernah dijatuhi hukuman disiplin."),
+    ("KARYA-SATYA-X", "2026", "199311122016012005", "nominated", None, None,
+     "Masa kerja 10 tahun sejak TMT CPNS Januari 2016; tidak pernah dijatuhi hukuman disiplin."),
+)
+
+
+def load_demo_recognition() -> None:
+    """Training demo (app.services.training), award types, three disciplinary records (light, medium, heavy)
+    and four nominations: two awarded, one approved, one nominated. Idempotent by natural keys."""
+    from app.services.training import load_demo_training
+
+    load_demo_training()
+    for code, name, category, siasn, years, criteria in DEMO_AWARD_TYPES:
+        if db.session.scalar(select(AwardType.id).where(AwardType.code == code)) is None:
+            db.session.add(AwardType(code=code, name=name, category=category, siasn_code=siasn,
+                                     service_years=years, criteria=criteria))
+    employees = {e.nip: e for e in db.session.scalars(select(Employee).where(Employee.nip.in_(
+        [row[0] for row in DEMO_SANCTIONS] + [row[2] for row in DEMO_NOMINATIONS])))}
+    for nip, level, decree, decided, description in DEMO_SANCTIONS:
+        employee = employees.get(nip)
+        if employee is not None and db.session.scalar(select(DisciplinarySanction.id).where(
+                DisciplinarySanction.decree_number == decree)) is None:
+            db.session.add(DisciplinarySanction(employee=employee, agency=employee.agency, level=level,
+                                                decree_number=decree, decided_on=dt.date(*decided),
+                                                description=description))
+    db.session.flush()
+    types = {t.code: t for t in db.session.scalars(select(AwardType))}
+    for code, period, nip, status, decree, decree_date, justification in DEMO_NOMINATIONS:
+        employee = employees.get(nip)
+        if employee is None or db.session.scalar(select(Nomination.id).where(
+                Nomination.award_type_id == types[code].id, Nomination.employee_id == employee.id)) is not None:
+            continue
+        moment = utcnow()
+        db.session.add(Nomination(
+            award_type=types[code], period=period, employee=employee, agency=employee.agency,
+            justification=justification, status=status, nominated_at=moment,
+            approved_at=moment if status != "nominated" else None,
+            awarded_at=moment if status == "awarded" else None, decree_number=decree,
+            decree_date=dt.date(*decree_date) if decree_date else None))
+    db.session.commit()
