@@ -17,7 +17,7 @@ from app.models.activity import DailyActivity
 from app.models.planning import WorkResult
 from app.security.scope import ScopedInterface, current_scope, scoped_select
 from app.services import activity as activities
-from app.views.base import READ_WRITE_PERMISSIONS, ScopedModelView, translated
+from app.views.base import READ_WRITE_PERMISSIONS, ExcelExport, ScopedModelView, translated
 from app.views.planning import PlanningWrites
 
 ACTIVITY_PERMISSIONS = {**READ_WRITE_PERMISSIONS, "submit": "write", "approve": "write",
@@ -41,7 +41,7 @@ LABELS = {
 }
 
 
-class DailyActivityView(ActivityWrites, ScopedModelView):
+class DailyActivityView(ExcelExport, ActivityWrites, ScopedModelView):
     """The list of activities in the user's scope; add and edit go through the mobile form."""
 
     datamodel = ScopedInterface(DailyActivity)

@@ -17,8 +17,8 @@ from app.models.planning import Period, WorkPlan
 from app.security.scope import ScopedInterface, current_scope
 from app.services import evaluation as evaluations
 from app.services.survey import officer_feedback
-from app.views.base import (READ_WRITE_PERMISSIONS, ScopedModelView, excel_download, format_moment, percent,
-                            translated)
+from app.views.base import (READ_WRITE_PERMISSIONS, ExcelExport, ScopedModelView, excel_download, format_moment,
+                            percent, translated)
 from app.views.planning import cascade_agencies
 
 CATEGORY = "Performance Evaluation"
@@ -79,7 +79,7 @@ def _act(evaluation: Evaluation, name: str, form):
     raise DomainError(N_("Unknown action."))
 
 
-class EvaluationView(ScopedModelView):
+class EvaluationView(ExcelExport, ScopedModelView):
     datamodel = ScopedInterface(Evaluation)
     class_permission_name = "Evaluation"
     method_permission_name = EVALUATION_PERMISSIONS

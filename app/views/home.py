@@ -1,8 +1,12 @@
-"""The landing page: who you are, what you may see, and where to start."""
-from flask import g
+"""The landing page: per role, what needs doing today and how things stand (app.services.home)."""
+from flask import current_app, g
 from flask_appbuilder import IndexView, expose
 
-from app.security.scope import current_scope
+from app.security.scope import AGENCY_ADMIN, EVALUATOR, GLOBAL_ROLES, LEADER, current_scope
+from app.services import activity as activities
+from app.services import home
+
+OVERVIEW_ROLES = GLOBAL_ROLES | {LEADER, AGENCY_ADMIN}
 
 
 class HomeView(IndexView):
@@ -12,4 +16,15 @@ class HomeView(IndexView):
     def index(self):
         user = g.user if g.user is not None and g.user.is_authenticated else None
         scope = current_scope() if user else None
-        return self.render_template(self.index_template, appbuilder=self.appbuilder, user=user, scope=scope)
+        roles = {role.name for role in user.roles} if user else set()
+        day = activities.today()
+        blocks = {}
+        if user and scope.employee_id:
+            blocks["employee"] = home.employee_home(scope.employee_id, day)
+        if user and scope.supervised_position_id and EVALUATOR in roles:
+            blocks["evaluator"] = home.evaluator_home(scope, day)
+        if roles & OVERVIEW_ROLES:
+            blocks["leader"] = home.leader_home(scope, day)
+        # Drill-down links only to pages this installation has (areas are registered one by one).
+        return self.render_template(self.index_template, appbuilder=self.appbuilder, user=user, scope=scope,
+                                    day=day, has_page=current_app.view_functions.__contains__, **blocks)

@@ -5,7 +5,7 @@ from app.models import Agency, Employee, Position, Unit
 from app.models.organization import AGENCY_KINDS, EMPLOYMENT_TYPES, UNIT_KINDS
 from app.security.scope import ScopedInterface
 from app.services import master_data
-from app.views.base import ScopedModelView, choice_field
+from app.views.base import ExcelExport, ScopedModelView, choice_field
 from app.views.fields import LookupField, NipField
 
 LABELS = {
@@ -81,7 +81,7 @@ NIP_HELP = _l("18 digits, e.g. 198609262015051001 (PNS) or 200012312024211001 (P
            "are ignored. Birth date, sex and TMT CPNS are read from it.")
 
 
-class EmployeeView(ScopedModelView):
+class EmployeeView(ExcelExport, ScopedModelView):
     datamodel = ScopedInterface(Employee)
     class_permission_name = "Employee"
     list_title = _l("Employees")

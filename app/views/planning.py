@@ -145,7 +145,13 @@ class OrganizationIndicatorView(PlanningModelView):
                     "range_low", "range_high", "achievement_q1", "achievement_q2", "achievement_q3",
                     "achievement_q4", "year_achievement"]
     search_columns = ["name", "agency", "period"]
-    description_columns = {"year_achievement": _l("The achievement of the latest reported quarter.")}
+    description_columns = {
+        "year_achievement": _l("The achievement of the latest reported quarter."),
+        "name": _l("An agency performance indicator (IKU), e.g. \"School participation rate (%)\"."),
+        "direction": _l("Higher is better (e.g. participation rate) or lower is better (e.g. stunting rate)."),
+        "baseline": _l("The value reached before this period, for comparison."),
+        "target": _l("The value planned for the end of the year, in the unit of measure."),
+    }
     add_form_extra_fields = edit_form_extra_fields = {"direction": choice_field(_l("Direction"), DIRECTIONS)}
     related_views = [IndicatorRealisationView]
     show_template = "appbuilder/general/model/show_cascade.html"
@@ -193,8 +199,16 @@ class ResultIndicatorView(PlanningModelView):
     show_columns = list_columns
     search_columns = ["description"]
     description_columns = {
+        "work_result": _l("The RHK (Rencana Hasil Kerja) this indicator measures."),
+        "aspect": _l("Quantitative SKP: the aspect measured — quantity, quality, time or cost (kuantitas, kualitas, "
+                     "waktu, biaya). Qualitative SKP (JPT): the perspective — service recipients, business "
+                     "process, internal strengthening or budget."),
+        "description": _l("An IKI (Indikator Kinerja Individu) is a measurable sign that the RHK is achieved, "
+                          "e.g. \"Number of school data reports verified\"."),
         "target_value": _l("Greater than zero; with 'Target range to' it is the lower end of a range."),
+        "target_unit": _l("The unit the target is counted in, e.g. report, document, %, day."),
         "target_text": _l("For a qualitative SKP the target may be a text instead of a value."),
+        "direction": _l("Higher is better (e.g. reports finished) or lower is better (e.g. days to serve)."),
     }
     add_form_extra_fields = edit_form_extra_fields = {
         "aspect": choice_field(_l("Aspect / perspective"), ASPECTS + PERSPECTIVES),
@@ -217,6 +231,10 @@ class WorkResultView(PlanningModelView):
     search_columns = ["description", "group"]
     base_order = ("order", "asc")
     description_columns = {
+        "description": _l("An RHK (Rencana Hasil Kerja) is a result you plan to deliver this period, "
+                          "e.g. \"Verified school data of the district available on time\"."),
+        "group": _l("Main (Utama): results of your position that support your evaluator's RHK. "
+                    "Additional (Tambahan): other results you take on."),
         "supported_result": _l("Main results support one approved RHK of your evaluator for the same period."),
         "organization_indicator": _l("Only for the head of the agency: the agency indicator this result serves."),
     }

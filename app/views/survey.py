@@ -19,7 +19,7 @@ from app.models import Agency
 from app.models.survey import PERIOD_KINDS, PLAN_STATUSES, ImprovementPlan, SurveyPeriod, SurveyResponse
 from app.security.scope import ScopedInterface, scoped_select
 from app.services import survey
-from app.views.base import READ_WRITE_PERMISSIONS, ScopedModelView, choice_field, translated
+from app.views.base import READ_WRITE_PERMISSIONS, ExcelExport, ScopedModelView, choice_field, translated
 
 LABELS = {
     "unit": _l("Service unit"), "agency": _l("Agency"), "kind": _l("Kind"), "kind_label": _l("Kind"),
@@ -59,7 +59,7 @@ class SurveyPeriodView(ScopedModelView):
     delete_checks = (survey.check_period_deletable,)
 
 
-class SurveyResponseView(ScopedModelView):
+class SurveyResponseView(ExcelExport, ScopedModelView):
     """Responses are read-only; HR Admin excludes suspicious ones from the IKM (with a reason) or
     includes them again. Nothing is deleted."""
 
