@@ -71,7 +71,7 @@ class WorkPlanApi(ScopedApi):
     class_permission_name = "WorkPlan"
     method_permission_name = {**PLAN_PERMISSIONS, "full": "read", "draft": "write", "submit": "write",
                               "approve": "write", "return_plan": "write", "revise": "write"}
-    include_route_methods = {"get", "get_list", "info", "full", "draft", "submit", "approve", "return_plan",
+    include_route_methods = {"get", "get_list", "full", "draft", "submit", "approve", "return_plan",
                              "revise"}
     list_columns = show_columns = ["id", "status", "version", "approach", "period.id", "period.year",
                                    "employee.id", "employee.name", "agency.id", "evaluator_id",

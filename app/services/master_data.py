@@ -68,9 +68,22 @@ def _refuse_if_referenced(count_query, message):
         raise DomainError(message)
 
 
+def _refuse_if_history_refers_to(item, message) -> None:
+    """Soft delete: a row that any other table points at (plans, activities, evaluations, documents, trainings
+    — including tables added later) is part of history; it is deactivated, never deleted."""
+    table = type(item).__table__
+    for other in db.metadata.sorted_tables:
+        for key in other.foreign_keys:
+            if other is not table and key.column.table is table and db.session.execute(
+                    select(key.parent).where(key.parent == item.id).limit(1)).first():
+                raise DomainError(message)
+
+
 def check_agency_deletable(agency) -> None:
     _refuse_if_referenced(select(func.count()).select_from(Unit).where(Unit.agency_id == agency.id),
                           N_("This agency still has units; deactivate it instead of deleting it."))
+    _refuse_if_history_refers_to(agency, N_("Other records refer to this agency; deactivate it instead of "
+                                            "deleting it."))
 
 
 def check_unit_deletable(unit) -> None:
@@ -79,6 +92,7 @@ def check_unit_deletable(unit) -> None:
         N_("This unit still has positions; deactivate it instead of deleting it."))
     _refuse_if_referenced(select(func.count()).select_from(Unit).where(Unit.parent_id == unit.id),
                           N_("This unit still has sub-units; deactivate it instead of deleting it."))
+    _refuse_if_history_refers_to(unit, N_("Other records refer to this unit; deactivate it instead of deleting it."))
 
 
 def check_position_deletable(position) -> None:
@@ -88,9 +102,14 @@ def check_position_deletable(position) -> None:
     _refuse_if_referenced(
         select(func.count()).select_from(Position).where(Position.parent_id == position.id),
         N_("Other positions report to this position; deactivate it instead of deleting it."))
+    _refuse_if_history_refers_to(position, N_("Plans, evaluations or other records refer to this position; "
+                                              "deactivate it instead of deleting it."))
 
 
 def check_employee_deletable(employee) -> None:
     _refuse_if_referenced(
         select(func.count()).select_from(UserAccount).where(UserAccount.employee_id == employee.id),
         N_("A user account belongs to this employee; deactivate the employee instead of deleting."))
+    _refuse_if_history_refers_to(employee, N_("This employee has a history (SKP, activities, evaluations or "
+                                              "documents); deactivate the employee instead of deleting: the "
+                                              "history stays."))
