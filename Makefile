@@ -8,7 +8,7 @@ FAB_DIR = $(shell $(BIN)/python -c 'import flask_appbuilder, os; print(os.path.d
 
 WORKERS ?= 4
 
-.PHONY: run serve test install system-packages test-packages translations compile-translations db-upgrade seed clean
+.PHONY: run serve worker test install system-packages test-packages translations compile-translations db-upgrade seed clean
 
 # Debian libraries WeasyPrint loads at run time; HarfBuzz subsetting makes every PDF 2-4x faster.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -63,6 +63,11 @@ run: seed
 # Production mode: gunicorn workers; set DATABASE_URL, REDIS_URL, SECRET_KEY (see README).
 serve: db-upgrade
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) "app:create_app()"
+
+# Celery worker for bulk documents (set CELERY_BROKER_URL; bulk signing reads INSTITUTION_CERT_PASSPHRASE).
+WORKER_CONCURRENCY ?= $(shell nproc)
+worker: db-upgrade
+	$(BIN)/celery -A app.tasks worker --pool prefork --concurrency $(WORKER_CONCURRENCY) --loglevel INFO
 
 test: install test-packages
 	$(BIN)/python -m pytest -q tests

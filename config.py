@@ -71,12 +71,17 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
 
-    # Cookies: Secure when served over HTTPS (set SESSION_COOKIE_SECURE=1 behind TLS).
+    # Served over TLS (directly or behind a TLS-terminating proxy): secure cookies, HSTS, https URLs.
+    HTTPS = _bool("HTTPS", False)
+    PREFERRED_URL_SCHEME = "https" if HTTPS else "http"
+
+    # Cookies: Secure when served over HTTPS (HTTPS=1, or SESSION_COOKIE_SECURE=1 alone).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", HTTPS)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
     # Flask-AppBuilder: roles are declarative (app.security.roles), tables come
     # from migrations, so FAB neither creates tables nor syncs permissions at start.
@@ -101,6 +106,14 @@ class Config:
     # Uploads stay outside the web root and are served through scoped views only.
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+
+    # Signed documents validate against these trust anchors (PEM files, os.pathsep-separated in the
+    # environment); the default is the demo CA that `flask documents demo-ca` creates in instance/.
+    SIGNING_TRUST_ROOTS = [path for path in os.environ.get("SIGNING_TRUST_ROOTS", "").split(os.pathsep) if path] \
+        or [str(INSTANCE_DIR / "signing" / "demo-ca" / "root.pem")]
+    # The public address printed in the verification QR code of every signed document (it must stay valid
+    # for years, and background workers have no request to take it from), e.g. https://kinerja.example.go.id
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
 
     # Suggested work-result rating from achievement (policy; a suggestion only, the evaluator decides).
     RATING_ABOVE_FROM_PERCENT = float(os.environ.get("RATING_ABOVE_FROM_PERCENT", 110))

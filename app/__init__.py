@@ -38,9 +38,11 @@ def create_app(**overrides) -> Flask:
 
     from app.cli import register_cli
     from app.public.survey import register_public_survey
+    from app.public.verify import register_public_verify
     from app.web import register_request_hooks
 
     register_cli(app)
     register_request_hooks(app)
     register_public_survey(app)
+    register_public_verify(app)
     return app

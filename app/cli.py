@@ -1,11 +1,30 @@
 """Command-line tools: `flask --app app seed` loads reference data, the demo and its accounts."""
+import time
+
 import click
 from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
 
+from app import tasks
+from app.documents import bulk
+from app.domain.messages import DomainError
+from app.extensions import db
+from app.models import Agency, DocumentJob, UserAccount
+from app.models.planning import Period
+from app.security.scope import UserScope
 from app.services import seeding
+
+# `flask documents ...`: official documents (bulk jobs here; signing and verification add their commands).
+documents_cli = AppGroup("documents", help="Official documents: bulk printing and signing, signatures.")
 
 
 def register_cli(app) -> None:
+    app.cli.add_command(documents_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(generate_cli)
+
     @app.cli.command("seed")
     @click.option("--demo/--no-demo", default=True, help="Also load the Tanjung Selor demo and its accounts.")
     def seed(demo):
@@ -15,3 +34,164 @@ def register_cli(app) -> None:
         if demo:
             click.echo(f"Demo loaded; new accounts: {', '.join(created) or 'none'}.")
             click.echo(f"Demo password for every demo account: {current_app.config['DEMO_PASSWORD']}")
+
+
+@documents_cli.command("bulk")
+@click.option("--agency", "agency_code", help="Agency code, e.g. DISDIKBUD.")
+@click.option("--period", "year", type=int, help="Period year, e.g. 2026.")
+@click.option("--kind", type=click.Choice(list(bulk.BULK_KINDS)), default="evaluation", show_default=True)
+@click.option("--mode", type=click.Choice(bulk.MODES), default="print", show_default=True,
+              help=f"sign: the worker reads the certificate's passphrase from ${bulk.PASSPHRASE_VARIABLE}.")
+@click.option("--output", type=click.Choice(bulk.OUTPUTS), default="zip", show_default=True,
+              help="zip: one PDF per document; pdf: one merged PDF (print only).")
+@click.option("--as", "username", help="Act as this account (its scope; signing needs Admin or HR Admin).")
+@click.option("--resume", "resume_id", type=int, help="Resume job N: only its failed and unfinished documents.")
+def bulk_documents(agency_code, year, kind, mode, output, username, resume_id):
+    """Print or sign every document of an agency and period; shows a progress bar and the result's path.
+
+    Runs on the Celery workers when CELERY_BROKER_URL is set, in this process otherwise."""
+    requester = db.session.scalar(select(UserAccount).where(UserAccount.username == username)) if username else None
+    if username and requester is None:
+        raise click.UsageError(f"There is no account {username}.")
+    if mode == "sign" and requester is None and not resume_id:
+        raise click.UsageError("Signing acts for an account: give --as USERNAME (Admin or HR Admin).")
+    try:
+        if resume_id:
+            job = db.session.get(DocumentJob, resume_id)
+            if job is None:
+                raise click.UsageError(f"There is no job {resume_id}.")
+            job, started = bulk.resume_job(job)
+        else:
+            agency = db.session.scalar(select(Agency).where(Agency.code == (agency_code or "")))
+            period = db.session.scalar(select(Period).where(Period.year == year))
+            if agency is None or period is None:
+                raise click.UsageError("Give an existing --agency code and --period year (or --resume JOB).")
+            scope = UserScope.for_user(requester) if requester else UserScope.system()
+            job, started = bulk.create_job(agency, period, kind, mode, output, scope=scope, requester=requester)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    if not started:
+        click.echo(f"Job {job.id} is already producing these documents; following it.")
+    _follow(job.id, run_here=started and not tasks.broker_url(), dispatch=started)
+    job = db.session.get(DocumentJob, job.id)
+    figures = bulk.progress(job)
+    click.echo(f"Job {job.id}: {figures['done']} done, {figures['failed']} failed of {figures['total']}.")
+    for item in bulk.failed_items(job):
+        click.echo(f"  {item.file_name}: {item.error}", err=True)
+    if not figures["ready"]:
+        raise click.ClickException(f"Job {job.id} has no result; resume it with --resume {job.id}.")
+    click.echo(f"Result: {bulk.result_path(job)}")
+
+
+def _follow(job_id: int, *, run_here: bool, dispatch: bool) -> None:
+    """Run the job in this process, or hand it to the workers (or another process) and watch it."""
+    figures = bulk.progress(db.session.get(DocumentJob, job_id))
+    with click.progressbar(length=figures["total"], label=f"Job {job_id}", show_pos=True, show_percent=True) as bar:
+        bar.update(figures["done"] + figures["failed"])
+        if run_here:
+            bulk.run_items(job_id, on_item=lambda: bar.update(1))
+            return
+        if dispatch:
+            tasks.start(job_id)
+        while True:
+            db.session.expire_all()
+            figures = bulk.progress(db.session.get(DocumentJob, job_id))
+            bar.update(figures["done"] + figures["failed"] - bar.pos)
+            if figures["status"] != "running":
+                return
+            time.sleep(1)
+
+
+@documents_cli.command("demo-ca")
+def demo_ca():
+    """Create the demo certificate authority in the instance folder (when missing) and give the demo
+    officials and the institution certificates opened by the demo password. Safe to run repeatedly."""
+    from app.documents.test_ca import ROOT_CERTIFICATE, demo_ca_folder
+    from app.services.documents import ensure_demo_signing
+
+    given = ensure_demo_signing(current_app.instance_path, current_app.config["DEMO_PASSWORD"])
+    click.echo(f"Demo root certificate (trust anchor): {demo_ca_folder(current_app.instance_path) / ROOT_CERTIFICATE}")
+    click.echo(f"New signing certificates: {', '.join(given) or 'none'}; passphrase: the demo password.")
+
+
+# `flask audit ...` and `flask backup ...`: evidence that the record is whole, and a way to carry it over.
+audit_cli = AppGroup("audit", help="The audit log: check its hash chain.")
+backup_cli = AppGroup("backup", help="Back up the database and stored files into one archive, and restore it.")
+
+
+@audit_cli.command("verify")
+def verify_audit():
+    """Recompute the hash chain of the audit log; exit 1 naming the first entry that does not match."""
+    from app.services.audit import verify_chain
+
+    report = verify_chain(db.session)
+    if not report.intact:
+        raise click.ClickException(f"Audit log broken at entry {report.broken_id}: {report.reason} "
+                                   f"({report.checked} entries before it are intact).")
+    click.echo(f"Audit log OK: {report.checked} entries, hash chain intact.")
+
+
+def _stored_file_roots() -> dict:
+    """The folders whose files belong in a backup: uploads (evidence, imports, bulk results), signing anchors."""
+    from pathlib import Path
+
+    return {"uploads": Path(current_app.config["UPLOAD_FOLDER"]),
+            "signing": Path(current_app.instance_path) / "signing"}
+
+
+@backup_cli.command("create")
+@click.argument("archive", type=click.Path(dir_okay=False))
+def create_backup(archive):
+    """Write the database and the stored files into ARCHIVE (tar.gz) with a manifest of counts and hashes."""
+    from app.services import backup
+
+    manifest = backup.create_backup(db.engine, _stored_file_roots(), archive)
+    files = sum(1 for name in manifest.hashes if name.startswith("files/"))
+    click.echo(f"Backup written to {archive}: {sum(manifest.tables.values())} records in {len(manifest.tables)} "
+               f"tables, {files} files, schema {manifest.revision}.")
+
+
+@backup_cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True, help="Delete the data this database already holds first.")
+def restore_backup(archive, replace):
+    """Load ARCHIVE into this (freshly migrated) instance; checks hashes, record counts and signed PDFs."""
+    from app.services import backup
+
+    try:
+        report = backup.restore_backup(db.engine, _stored_file_roots(), archive, replace=replace)
+    except backup.BackupError as error:
+        raise click.ClickException(f"Nothing restored: {error}.") from None
+    click.echo(f"Restored {report.records} records in {len(report.manifest.tables)} tables and {report.files} "
+               f"files; counts, file hashes and {report.signed_documents} signed documents verified.")
+
+
+# `flask generate ...`: synthetic data for load tests and benchmarks (issue 9).
+generate_cli = AppGroup("generate", help="Generate synthetic data at scale, reproducibly from a seed.")
+
+
+@generate_cli.command("province")
+@click.option("--seed", type=int, default=42, show_default=True, help="Same seed and sizes, same data.")
+@click.option("--employees", type=int, default=20_000, show_default=True)
+@click.option("--agencies", type=int, default=40, show_default=True)
+@click.option("--activities", type=int, default=10_000_000, show_default=True)
+@click.option("--survey-responses", type=int, default=1_000_000, show_default=True)
+@click.option("--year", type=int, default=2026, show_default=True, help="Period of the plans and activities.")
+def generate_province(seed, employees, agencies, activities, survey_responses, year):
+    """A province-sized dataset into a database that holds reference data only (flask seed --no-demo).
+
+    Every employee gets an account (username: the NIP) with the demo password; so do admin, bupati and
+    admin.<agency code>. Prints rows per second per table and the peak memory."""
+    from app.services.generator import ProvinceSize, generate_province as generate
+
+    size = ProvinceSize(employees=employees, agencies=agencies, activities=activities,
+                        survey_responses=survey_responses, year=year)
+    try:
+        report = generate(size, seed, current_app.config["DEMO_PASSWORD"],
+                          progress=lambda message: click.echo(f"  {message}"))
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    for line in report.lines():
+        click.echo(line)
+    click.echo("Accounts to sign in with (demo password): "
+               + ", ".join(f"{role} {username}" for role, username in report.personas.items()))

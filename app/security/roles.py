@@ -18,13 +18,36 @@ def any_of(*names: str) -> str:
 
 MASTER_DATA = ("Agency", "Unit", "Position", "Employee")
 AGENCY_MANAGED = ("Unit", "Position", "Employee")
-REFERENCE_DATA = ("Rank", "PositionKind", "CoreValue", "SurveyElement", "TrainingKind", "Holiday")
+REFERENCE_DATA = ("Rank", "PositionKind", "CoreValue", "SurveyElement", "TrainingKind", "Holiday",
+                  "TrainingProgramme", "AwardType")
 SURVEY_STAFF = ("SurveyPeriod", "SurveyResponse", "ImprovementPlan", "IkmReport")
 SURVEY_MENU = ("Public Service", *SURVEY_STAFF)
 PLANNING = ("Period", "OrganizationIndicator", "OrganizationRating", "AgencyPeriodSetting", "WorkPlan", "Cascade")
 PLANNING_MENU = ("Performance Planning", *PLANNING)
 EVALUATION_MENU = ("Performance Evaluation", "Evaluation", "Distribution")
 EVALUATION_READER = [["Evaluation$", READ], [any_of(*EVALUATION_MENU), MENU]]
+# Competency development and recognition (issue 8): the services decide row by row who may do what.
+TRAINING_MENU = ("Competency Development", "My training", "Training requests", "JP compliance", "Training needs",
+                 "TrainingProgramme", "TrainingParticipation")
+RECOGNITION_MENU = ("Recognition", "Nominations", "Award candidates", "Recognition wall", "AwardType",
+                    "DisciplinarySanction")
+DEVELOPMENT_MANAGER = [
+    [any_of("Training", "TrainingParticipation", "DisciplinarySanction", "Recognition"), READ_WRITE],
+    [any_of(*TRAINING_MENU, *RECOGNITION_MENU), MENU],
+]
+DEVELOPMENT_READER = [
+    ["Training$", READ_WRITE],
+    [any_of("TrainingParticipation", "DisciplinarySanction", "Recognition"), READ],
+    [any_of(*TRAINING_MENU, *RECOGNITION_MENU), MENU],
+]
+# Evaluators and employees: own history and requests (evaluators decide their subordinates' requests),
+# programmes to request, the recognition wall and their own nominations.
+DEVELOPMENT_MEMBER = [
+    ["Training$", READ_WRITE],
+    [any_of("TrainingParticipation", "Recognition"), READ],
+    [any_of("Competency Development", "My training", "Training requests", "JP compliance", "TrainingProgramme",
+            "Recognition", "Recognition wall", "Nominations"), MENU],
+]
 ACTIVITY_MONITOR = [
     [any_of("DailyActivity", "ActivityDashboard", "AdoptionReport", "OutreachEvent"), READ],
     [any_of("Daily Activities", "DailyActivity", "ActivityDashboard", "AdoptionReport", "OutreachEvent"), MENU],
@@ -45,11 +68,15 @@ SELF_SERVICE = [
     ["MenuApi$", "can_get$"],
     [any_of("Reference Data", *REFERENCE_DATA), MENU],
     [any_of(*REFERENCE_DATA), READ],
+    # Document pages of what the user may see; the services decide who signs and who revokes.
+    ["Document$", READ_WRITE],
+    # Unsigned prints: the scope decides the subject, the kind's area resource who may print it.
+    ["DocumentPrint$", READ],
 ]
 
 ROLES = {
     ADMIN: [[".*", ".*"]],
-    HR_ADMIN: SELF_SERVICE + ACTIVITY_MONITOR + [
+    HR_ADMIN: SELF_SERVICE + ACTIVITY_MONITOR + DEVELOPMENT_MANAGER + [
         [any_of(*MASTER_DATA, *REFERENCE_DATA), READ_WRITE],
         ["AuditEntry$", READ],
         [any_of(*SURVEY_STAFF), READ_WRITE],
@@ -60,10 +87,14 @@ ROLES = {
         ["AdoptionReport$", "can_export$"],
         ["Evaluation$", READ_WRITE],
         [any_of(*EVALUATION_MENU), MENU],
+        ["DocumentJob$", READ_WRITE],
+        [any_of("Documents", "DocumentJob"), MENU],
+        ["Import$", READ_WRITE],
+        ["Import$", MENU],
         ["UserDBModelView$", "can_(list|show|add|edit)$"],
         [any_of("Master Data", *MASTER_DATA, "Security", "List Users", "Audit Log"), MENU],
     ],
-    AGENCY_ADMIN: SELF_SERVICE + EVALUATION_READER + [
+    AGENCY_ADMIN: SELF_SERVICE + EVALUATION_READER + DEVELOPMENT_MANAGER + [
         [any_of(*AGENCY_MANAGED), READ_WRITE],
         ["Agency$", READ],
         [any_of("SurveyPeriod", "ImprovementPlan"), READ_WRITE],
@@ -76,21 +107,28 @@ ROLES = {
         ["OutreachEvent$", READ_WRITE],
         ["AdoptionReport$", READ],
         [any_of("Daily Activities", "OutreachEvent", "AdoptionReport"), MENU],
+        ["Import$", READ_WRITE],
+        ["Import$", MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
+        # HR Admin runs bulk jobs; an agency's admin downloads the results for their agencies.
+        ["DocumentJob$", READ],
+        [any_of("Documents", "DocumentJob"), MENU],
     ],
-    LEADER: SELF_SERVICE + ACTIVITY_MONITOR + EVALUATION_READER + [
+    LEADER: SELF_SERVICE + ACTIVITY_MONITOR + EVALUATION_READER + DEVELOPMENT_READER + [
         [any_of(*MASTER_DATA), READ],
         [any_of(*SURVEY_STAFF), READ],
         [any_of(*SURVEY_MENU), MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
     ],
-    EVALUATOR: SELF_SERVICE + PLAN_AUTHOR + [
+    EVALUATOR: SELF_SERVICE + PLAN_AUTHOR + DEVELOPMENT_MEMBER + [
         ["Evaluation$", READ_WRITE],
+        ["SigningCertificate$", READ_WRITE],
+        [any_of("Documents", "My signing certificate"), MENU],
         [any_of(*EVALUATION_MENU), MENU],
         ["Employee$", READ],
         [any_of("Master Data", "Employee"), MENU],
     ],
-    EMPLOYEE: SELF_SERVICE + PLAN_AUTHOR + [
+    EMPLOYEE: SELF_SERVICE + PLAN_AUTHOR + DEVELOPMENT_MEMBER + [
         # Acknowledging (with an objection) is a write by the evaluated employee.
         ["Evaluation$", READ_WRITE],
         [any_of("Performance Evaluation", "Evaluation"), MENU],

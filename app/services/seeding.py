@@ -27,9 +27,11 @@ from app.models import (
 )
 from app.services.activity import load_demo_activities
 from app.services.adoption import load_demo_outreach
+from app.services.documents import ensure_demo_signing
 from app.services.evaluation import load_demo_evaluations
 from app.services.master_data import check_employee
 from app.services.planning import load_demo_planning
+from app.services.recognition import load_demo_recognition
 from app.services.survey import load_demo_survey
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -171,4 +173,6 @@ def seed_everything(demo_password: str | None, *, demo: bool = True) -> list[str
     load_demo_activities(seed=2026)
     load_demo_outreach()
     load_demo_evaluations()
+    load_demo_recognition()
+    ensure_demo_signing(current_app.instance_path, demo_password)
     return created

@@ -6,8 +6,14 @@ from app.views.lookup import LookupView
 from app.views.activity import register_activity_views
 from app.views.adoption import register_adoption_views
 from app.views.evaluation import register_evaluation_views
+from app.views.recognition import register_recognition_views
+from app.views.training import register_training_views
+from app.views.imports import register_import_views
 from app.views.planning import register_planning_views
 from app.views.survey import register_survey_views
+from app.views.document_jobs import register_document_job_views
+from app.views.documents import register_document_views
+from app.views.documents_print import register_document_print_views
 from app.views.organization import AgencyView, EmployeeView, PositionView, UnitView
 from app.views.reference import (
     AuditEntryView,
@@ -50,4 +56,10 @@ def register_views(appbuilder) -> None:
     register_activity_views(appbuilder)
     register_adoption_views(appbuilder)
     register_evaluation_views(appbuilder)
+    register_training_views(appbuilder)
+    register_recognition_views(appbuilder)
     register_survey_views(appbuilder)
+    register_import_views(appbuilder)
+    register_document_job_views(appbuilder)
+    register_document_views(appbuilder)
+    register_document_print_views(appbuilder)

@@ -1,10 +1,14 @@
 """Base classes shared by every model view and REST API: scope, validation, permissions, limits."""
+import datetime as dt
 import io
+from decimal import Decimal
 
-from flask import Response, abort, flash, redirect, request
-from flask_appbuilder import ModelView, action, expose
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_appbuilder import ModelView, action, expose, has_access
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_appbuilder.widgets import ListWidget
 from flask_babel import format_datetime, format_decimal, gettext, lazy_gettext as _l, ngettext
 from werkzeug.exceptions import BadRequest
 from wtforms import SelectField
@@ -19,6 +23,7 @@ READ_WRITE_PERMISSIONS = {
     "add": "write", "edit": "write", "delete": "write", "muldelete": "write",
     "get": "read", "get_list": "read", "info": "read",
     "post": "write", "put": "write",
+    "export_xlsx": "read",
 }
 
 
@@ -101,6 +106,12 @@ class ScopedModelView(GuardedWrites, ModelView):
     def _refuse(self, error):
         raise ValueError(translated(error))
 
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename):
+        # No model has a file column, and FAB's route would send any file of the upload folder by name.
+        abort(404)
+
     @expose("/action_post", methods=["POST"])
     def action_post(self):
         # FAB answers an unknown action name with a 500.
@@ -148,3 +159,61 @@ def excel_download(filename: str, title: str, header: list[str], rows) -> Respon
     workbook.save(buffer)
     return Response(buffer.getvalue(), headers={"Content-Disposition": f'attachment; filename="{filename}"'},
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+EXPORT_MAX_ROWS = 100_000
+
+
+class ExportListWidget(ListWidget):
+    """FAB's list widget with an "Excel" button next to the record count (the page's filters carried along)."""
+
+    template = "sikinerja/export_list_widget.html"
+
+
+def _export_cell(value, formatter):
+    if formatter is not None:
+        return formatter(value)
+    if isinstance(value, str) and value.startswith("="):
+        return "'" + value  # text typed by the public, never a formula in the reader's spreadsheet
+    if value is None or isinstance(value, (int, float, Decimal, dt.date, dt.time, str)):
+        return value
+    return str(value)
+
+
+class ExcelExport:
+    """Mixin for a ScopedModelView: ``/export/`` sends the rows the list shows as .xlsx.
+
+    The rows come from the view's own data interface with the list's filters, base filters and order
+    read from the same URL arguments, so the export holds exactly what the user can see and has
+    filtered — every page of it, not only the current one. ``export_columns`` defaults to the list's
+    columns. Put it first in the bases: ``class EmployeeView(ExcelExport, ScopedModelView)``.
+    """
+
+    list_widget = ExportListWidget
+    export_columns: list[str] | None = None
+
+    def __init__(self, *args, **kwargs):
+        if self.include_route_methods is not None:
+            self.include_route_methods = set(self.include_route_methods) | {"export_xlsx"}
+        super().__init__(*args, **kwargs)
+
+    def _get_list_widget(self, filters, **kwargs):
+        if request.endpoint == f"{self.endpoint}.list":
+            query = request.query_string.decode()
+            kwargs["export_url"] = url_for(f"{self.endpoint}.export_xlsx") + (f"?{query}" if query else "")
+        return super()._get_list_widget(filters, **kwargs)
+
+    @expose("/export/")
+    @has_access
+    def export_xlsx(self):
+        get_filter_args(self._filters)
+        order_column, order_direction = (get_order_args().get(self.__class__.__name__)
+                                         or self.base_order or ("", ""))
+        _, items = self.datamodel.query(self._filters.get_joined_filters(self._base_filters), order_column,
+                                        order_direction, page=0, page_size=EXPORT_MAX_ROWS)
+        columns = self.export_columns or self.list_columns
+        header = [str(self.label_columns.get(column, column)) for column in columns]
+        rows = ([_export_cell(values[column], self.formatters_columns.get(column)) for column in columns]
+                for values in self.datamodel.get_values(items, columns))
+        return excel_download(f"{self.endpoint.lower()}-{dt.date.today():%Y%m%d}.xlsx", str(self.list_title),
+                              header, rows)

@@ -19,7 +19,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 PASSWORD = "Sikinerja#2026"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server():
     if not Path(CHROMIUM).exists():
         if os.environ.get("REQUIRE_BROWSER"):
@@ -45,8 +45,10 @@ def live_server():
     shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium():
+    # Playwright's sync API keeps an event loop running in this thread while it is open: close it with
+    # this package, or pyHanko's asyncio.run() in later tests finds a running loop.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -2,6 +2,7 @@
 import datetime as dt
 import re
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
@@ -58,8 +59,7 @@ def test_report_approve_and_watch_the_dashboard(live_server, journey):
 
     # The leader's open dashboard picks the new report up at its next polling tick, without a reload.
     leader.page.clock.fast_forward(31_000)
-    leader.page.wait_for_function(
-        f"document.querySelector('[data-key=today]').textContent.trim() === '{before + 1}'")
+    expect(reported).to_have_text(str(before + 1))
     leader.shot("dashboard-after-report")
 
     evaluator = journey("activity-evaluator")
