@@ -171,3 +171,33 @@ def test_switch_language(live_server, journey):
     assert "Employees" in person.page.content()
     person.shot("english")
     person.open("/lang/id")
+
+
+def test_sign_an_evaluation_and_verify_it_without_an_account(live_server, journey):
+    app, _ = live_server
+    from app.models.evaluation import Evaluation
+
+    with app.app_context():
+        evaluator_id = db.session.scalar(select(Employee.id).where(Employee.nip == "197606012001121006"))
+        evaluation_id = db.session.scalar(select(Evaluation.id).where(Evaluation.evaluator_id == evaluator_id)
+                                          .order_by(Evaluation.id))
+    evaluator = journey("sign-evaluator")
+    evaluator.log_in("kadis.disdik")
+    evaluator.open(f"/evaluationview/show/{evaluation_id}")
+    evaluator.shot("evaluation")
+    evaluator.page.click(f"a[href='/documents/evaluation/{evaluation_id}']")
+    evaluator.page.wait_for_load_state()
+    evaluator.page.fill("#passphrase", "Sikinerja#2026")
+    evaluator.shot("sign-form")
+    evaluator.page.click("form.sikinerja-sign-form button[type=submit]")
+    evaluator.page.wait_for_load_state()
+    evaluator.shot("signed")
+    verify_link = evaluator.page.locator("a[href*='/verify/']").first
+    code = verify_link.get_attribute("href").rsplit("/", 1)[-1]
+
+    citizen = journey("sign-verifier", viewport={"width": 390, "height": 844}, is_mobile=True)
+    citizen.open(f"/verify/{code}")
+    page = citizen.page.content()
+    assert "Asli" in page and "Andi Rahman" in page
+    assert "197606012001121006" not in page
+    citizen.shot("verified")
