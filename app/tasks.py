@@ -16,6 +16,9 @@ import logging
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 
+# A Celery worker takes the project folder off sys.path after loading this module; create_app() in its
+# children still needs the top-level config module, so import it while it can be found.
+import config  # noqa: F401
 from celery import Celery, Task
 from celery.signals import worker_process_init
 from flask import current_app, has_app_context
