@@ -273,6 +273,8 @@ def main() -> int:
         if args.only:
             scenarios = [s for s in scenarios if any(word in s.label for word in args.only.split(","))]
         for scenario in scenarios:
+            # A request the previous page's users gave up on (timeout) still holds a worker: wait it out.
+            wait_until_up(base, seconds=300)
             # Submissions per second is a throughput budget: measured back to back whatever --think says.
             think = 0.0 if scenario.method == "POST" else args.think
             http = run_load(_http_calls(scenario, sessions[scenario.role]), args.duration, think)
