@@ -70,7 +70,7 @@ worker: db-upgrade
 	$(BIN)/celery -A app.tasks worker --pool prefork --concurrency $(WORKER_CONCURRENCY) --loglevel INFO
 
 test: install test-packages
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -rs --durations=15 tests
 
 clean:
 	rm -rf $(VENV) instance
