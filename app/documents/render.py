@@ -24,7 +24,6 @@ from urllib.parse import unquote, urlsplit
 
 import segno
 from babel.dates import format_date, format_datetime, get_timezone
-from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import force_locale, gettext
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -33,6 +32,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from app.formatting import decimal, percent
 from app.documents.catalogue import DocumentKind, DocumentSubject
 from app.domain.messages import N_
 from app.domain.nip import format_nip
@@ -137,17 +137,6 @@ def indonesian_moment(value: dt.datetime) -> str:
     return format_datetime(_local(value), "d MMMM y, HH:mm zzz", tzinfo=_timezone(), locale=DOCUMENT_LOCALE)
 
 
-def indonesian_number(value, places: int = 2) -> str:
-    """12.345,68 — written the Indonesian way whatever the reader's language; a dash for nothing."""
-    if value is None:
-        return "–"
-    return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0", locale=DOCUMENT_LOCALE)
-
-
-def indonesian_percent(value, places: int = 2) -> str:
-    return "" if value is None else f"{indonesian_number(value, places)} %"
-
-
 def css_string(value) -> Markup:
     """A CSS string literal of ``value``, safe inside <style>: every character but plain letters, digits and
     spaces is written as a CSS escape (\\hex followed by a space)."""
@@ -217,7 +206,7 @@ def _environment() -> Environment:
                               autoescape=select_autoescape(default=True, default_for_string=True),
                               trim_blocks=True, lstrip_blocks=True)
     environment.globals["_"] = gettext
-    environment.filters.update(tanggal=indonesian_date, angka=indonesian_number, persen=indonesian_percent,
+    environment.filters.update(tanggal=indonesian_date, angka=decimal, persen=percent,
                                nip=format_nip, css_string=css_string)
     return environment
 

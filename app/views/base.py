@@ -9,11 +9,12 @@ from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_appbuilder.widgets import ListWidget
-from flask_babel import format_datetime, format_decimal, gettext, lazy_gettext as _l, ngettext
+from flask_babel import format_datetime, gettext, lazy_gettext as _l, ngettext
 from werkzeug.exceptions import BadRequest
 from wtforms import SelectField
 
 from app.domain.messages import DomainError
+from app.formatting import decimal, percent  # noqa: F401  (re-exported: views format with them)
 from app.extensions import db
 from app.security.scope import ensure_writable
 
@@ -34,17 +35,6 @@ def translated(error: DomainError) -> str:
 
 def yes_no(value) -> str:
     return gettext("Yes") if value else gettext("No")
-
-
-def decimal(value, places: int = 2) -> str:
-    """A number the way the reader's language writes it: 75,36 in Indonesian, 75.36 in English."""
-    if value is None:
-        return "–"
-    return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
-
-
-def percent(value) -> str:
-    return "" if value is None else f"{decimal(value, 2)} %"
 
 
 def format_moment(value) -> str:
