@@ -17,7 +17,7 @@ SIZE = ProvinceSize(employees=90, agencies=3, activities=4000, survey_responses=
 PASSWORD = "Sikinerja#2026"
 COMPARED_TABLES = ("agency", "unit", "position", "employee", "ab_user", "ab_user_role", "work_plan", "work_result",
                    "result_indicator", "daily_activity", "evaluation", "evaluation_realisation", "survey_period",
-                   "survey_response")
+                   "survey_response", "training_programme", "training_participation")
 
 
 def _reference_database(tmp_path):
@@ -69,7 +69,8 @@ def test_same_seed_gives_the_same_rows(province):
     for sample in ("SELECT nip, name, birth_date, unit_id, position_id, rank_id FROM employee ORDER BY id",
                    "SELECT * FROM daily_activity WHERE id % 97 = 0 ORDER BY id",
                    "SELECT * FROM survey_response WHERE id % 31 = 0 ORDER BY id",
-                   "SELECT * FROM evaluation ORDER BY id"):
+                   "SELECT * FROM evaluation ORDER BY id",
+                   "SELECT * FROM training_participation ORDER BY id"):
         assert _rows(first, sample) == _rows(second, sample), sample
     assert report.figures["daily_activity"].rows == SIZE.activities
     assert report.peak_rss_mib > 0
@@ -173,3 +174,27 @@ def test_a_database_with_agencies_is_refused_and_left_alone(province):
     with app.app_context(), pytest.raises(GeneratorRefused):
         generate_province(SIZE, 8, PASSWORD)
     assert _rows(app, "SELECT count(*) FROM employee") == before
+
+
+def test_training_records_put_employees_on_both_sides_of_20_jp(province):
+    (app, _report), _ = province
+    from app.services.training import compliance
+
+    # Programmes ended by 30/9 are completed with JP and a certificate; the December seminar is only registered.
+    statuses = dict(_rows(app, "SELECT status, count(*) FROM training_participation GROUP BY status"))
+    assert statuses["completed"] > statuses["registered"] > 0
+    assert _rows(app, "SELECT count(*) FROM training_participation p JOIN training_programme g "
+                      "ON g.id = p.programme_id WHERE (p.status = 'completed') != (g.end_date <= '2026-09-30') "
+                      "OR (p.status = 'completed' AND (p.jp_earned != g.jp OR p.certificate_number IS NULL))") == [(0,)]
+    app.appbuilder.sm.limiter.enabled = False
+    client = app.test_client()
+    token = client.post("/api/v1/security/login", json={"username": "admin", "password": PASSWORD,
+                                                       "provider": "db"}).json["access_token"]
+    agencies = client.get("/api/v1/training/compliance?year=2026",
+                          headers={"Authorization": f"Bearer {token}"}).json["result"]
+    assert len(agencies) == SIZE.agencies
+    compliant = sum(row["compliant"] for row in agencies)
+    below = sum(len(row["below"]) for row in agencies)
+    assert compliant > 0 and below > 0
+    pns = _rows(app, "SELECT count(*) FROM employee WHERE employment_type = 'PNS'")[0][0]
+    assert compliant + below == pns

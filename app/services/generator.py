@@ -44,6 +44,8 @@ from app.models.planning import CoreValue
 from app.security.scope import ADMIN, AGENCY_ADMIN, EMPLOYEE, EVALUATOR, HR_ADMIN, LEADER
 
 SQLITE_BATCH = 20_000
+# Programmes one employee takes in the generated year, drawn uniformly (the catalogue's JP: 30, 12, 10, 60, 4, 8).
+TRAINING_COUNTS = (0, 1, 1, 2, 2, 3)
 CONVERSION_CACHE = 10_000
 COPY_BATCH = 5_000
 LARGE_TABLES = ("daily_activity", "survey_response")
@@ -212,6 +214,7 @@ class _Person:
     links: list[tuple[int, int, str, str]] = field(default_factory=list)  # (rhk, indicator, unit, rhk text)
     indicators: list[tuple[int, Decimal | None]] = field(default_factory=list)  # every IKI and its target
     plan_id: int = 0
+    pppk: bool = False
 
 
 class _Ids:
@@ -408,7 +411,8 @@ class ProvinceGenerator:
             self._evaluations(loader)
             with _secondary_indexes_deferred(connection, "survey_response"):
                 self._survey(loader)
-            _synchronise_sequences(connection, ("evaluation", "survey_period"))
+            self._training(connection, loader)
+            _synchronise_sequences(connection, ("evaluation", "survey_period", "training_programme"))
         self._analyse(engine)
         self.report.seconds = time.perf_counter() - started
         self.report.peak_rss_mib = peak_rss_mib()
@@ -547,6 +551,7 @@ class ProvinceGenerator:
                 prefix = f"{birth:%Y%m%d}{tmt:%Y%m}{1 if sex == 'M' else 2}"
                 appointment_year = tmt.year
             serials[prefix] += 1
+            person.pppk = pppk
             person.nip = f"{prefix}{serials[prefix]:03d}"
             parse_nip(person.nip, "PPPK" if pppk else "PNS", today=until)  # generated numbers must be valid
             given = rng.choice(MALE_NAMES if sex == "M" else FEMALE_NAMES)
@@ -858,6 +863,41 @@ class ProvinceGenerator:
                        digest, hashlib.sha256(digest.encode()).hexdigest(), moment, index % 997 == 0)
 
         loader.load("survey_response", columns, rows())
+
+    # --- training ---------------------------------------------------------------------------------
+    def _training(self, connection, loader: _Loader) -> None:
+        """The demo's programme catalogue in the generated year, open to every agency, and each employee's
+        participation: completed (with certificate, JP and scores) where the programme has ended, registered
+        otherwise. The draws put about half of the PNS at 20 JP or more (RULES §9), so the compliance pages
+        have both sides to show."""
+        from app.services.training import DEMO_ORGANISER, DEMO_PROGRAMMES, DEMO_YEAR
+
+        rng = self.rng("training")
+        until, year = self._until(), self.size.year
+        kinds = dict(connection.execute(text("SELECT code, id FROM training_kind")).all())
+        programmes, programme_rows = [], []
+        for code, name, kind, start, end, jp, area, element, _quota, _targets in DEMO_PROGRAMMES:
+            programme_id = self.ids.take("training_programme")
+            start_date, end_date = dt.date(year, *start), dt.date(year, *end)
+            programme_rows.append((programme_id, code.replace(str(DEMO_YEAR), str(year)), name,
+                                   kinds[kind], DEMO_ORGANISER, start_date, end_date, Decimal(jp), area, element))
+            programmes.append((programme_id, code, end_date, Decimal(jp)))
+        loader.load("training_programme", ("id", "code", "name", "kind_id", "organiser", "start_date", "end_date",
+                                           "jp", "competency_area", "survey_element_code"), programme_rows)
+
+        def rows():
+            for person in self.people:
+                agency_id = self.agencies[person.agency_index]["id"]
+                for programme_id, code, end_date, jp in rng.sample(programmes, rng.choice(TRAINING_COUNTS)):
+                    done = end_date <= until
+                    pre = Decimal(rng.randint(50, 80))
+                    yield (programme_id, person.employee_id, agency_id, "completed" if done else "registered",
+                           end_date if done else None, jp if done else None,
+                           f"{code}/{person.nip[-6:]}" if done else None,
+                           pre if done else None, pre + rng.randint(0, 20) if done else None)
+
+        loader.load("training_participation", ("programme_id", "employee_id", "agency_id", "status", "completed_on",
+                                               "jp_earned", "certificate_number", "pre_score", "post_score"), rows())
 
     def _analyse(self, engine) -> None:
         """Fresh planner statistics; on PostgreSQL also the visibility map for index-only scans."""
