@@ -70,7 +70,8 @@ class Unit(Model):
     active = Column(Boolean, nullable=False, default=True)
 
     agency = relationship(Agency, lazy="joined", innerjoin=True)
-    parent = relationship("Unit", remote_side=[id], lazy="selectin")
+    # Loaded on access: eager loading would fetch the whole ancestry of every unit a page lists.
+    parent = relationship("Unit", remote_side=[id], lazy="select")
 
     def __str__(self):
         return self.name
@@ -113,7 +114,8 @@ class Position(Model):
 
     agency = relationship(Agency, lazy="joined", innerjoin=True)
     unit = relationship(Unit, lazy="selectin")
-    parent = relationship("Position", remote_side=[id], lazy="selectin")
+    # Loaded on access: eager loading would fetch the whole chain of superiors of every position listed.
+    parent = relationship("Position", remote_side=[id], lazy="select")
     kind = relationship(PositionKind, lazy="selectin")
 
     def __str__(self):

@@ -333,7 +333,8 @@ class WorkResult(PlanScope, Model):
     organization_indicator_id = Column(Integer, ForeignKey("organization_indicator.id"), index=True)
 
     work_plan = relationship(WorkPlan, back_populates="results", lazy="selectin")
-    supported_result = relationship("WorkResult", remote_side=[id], lazy="selectin")
+    # Loaded on access: eager loading would climb the cascade to the head of agency's plan.
+    supported_result = relationship("WorkResult", remote_side=[id], lazy="select")
     organization_indicator = relationship(OrganizationIndicator, lazy="selectin")
     indicators = relationship("ResultIndicator", back_populates="work_result", lazy="selectin",
                               order_by="ResultIndicator.id", cascade="all, delete-orphan")

@@ -6,6 +6,7 @@ import datetime as dt
 from flask import current_app
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from sqlalchemy.orm import selectinload
 
 from app.models.audit import utcnow
 from app.models.security import UserAccount
@@ -16,6 +17,11 @@ from app.services.audit import record_event
 class SiKinerjaSecurityManager(SecurityManager):
     user_model = UserAccount
     userdbmodelview = UserView
+
+    def get_user_by_id(self, pk):
+        # Every request loads its user: the scope needs the employee's own columns, not the eager trees
+        # of their unit, position and rank (five more statements per request); those load on access.
+        return self.session.get(self.user_model, pk, options=[selectinload(UserAccount.employee).lazyload("*")])
 
     def auth_user_db(self, username, password):
         user = self.find_user(username=username) if username else None
