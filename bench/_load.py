@@ -188,12 +188,12 @@ def dashboard_statements(agency_id: int | None) -> list[str]:
         "max(activity_date) AS last_day FROM daily_activity GROUP BY employee_id) l "
         f"ON l.employee_id = e.id WHERE e.active {employee_where}"
         "AND (l.last_day IS NULL OR l.last_day < :i) ORDER BY l.last_day IS NOT NULL, l.last_day, e.name",
-        "SELECT ri.id, ri.target_value, coalesce(v.volume, 0) FROM result_indicator ri "
+        # Achievement per unit from the running totals of approved volume (indicator_progress).
+        "SELECT e.agency_id, e.unit_id, sum(CASE WHEN coalesce(v.approved_volume, 0) >= ri.target_value THEN 1 "
+        "ELSE coalesce(v.approved_volume, 0) / ri.target_value END), count(*) FROM result_indicator ri "
         "JOIN work_result wr ON wr.id = ri.work_result_id JOIN work_plan wp ON wp.id = wr.work_plan_id "
-        "JOIN period p ON p.id = wp.period_id AND p.status = 'running' "
-        "LEFT JOIN (SELECT result_indicator_id, sum(volume) AS volume FROM daily_activity "
-        "WHERE status = 'approved' AND period_id = (SELECT max(id) FROM period WHERE status = 'running') "
-        "GROUP BY result_indicator_id) v ON v.result_indicator_id = ri.id "
+        "JOIN period p ON p.id = wp.period_id AND p.status = 'running' JOIN employee e ON e.id = ri.employee_id "
+        "LEFT JOIN indicator_progress v ON v.result_indicator_id = ri.id "
         "WHERE wp.status = 'approved' AND ri.aspect = 'KUANTITAS' AND ri.target_value > 0"
-        + (" AND wp.agency_id = :a" if agency_id else ""),
+        + (" AND wp.agency_id = :a" if agency_id else "") + " GROUP BY e.agency_id, e.unit_id",
     ]

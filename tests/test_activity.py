@@ -4,10 +4,10 @@ import io
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.extensions import db
-from app.models.activity import DailyActivity
+from app.models.activity import DailyActivity, IndicatorProgress
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
 from tests.conftest import csrf_token
 from tests.helpers import count, database, employee_of
@@ -221,6 +221,72 @@ def test_dashboard_counts_a_new_activity_in_scope_only(as_user, api_as):
     assert after["disdik"]["backlog"] == before["disdik"]["backlog"] + 1
     assert after["dinkes"]["today"] == before["dinkes"]["today"]
     assert after["dinkes"]["backlog"] == before["dinkes"]["backlog"]
+
+
+def running_total(indicator_id):
+    with database() as session:
+        return session.scalar(select(IndicatorProgress.approved_volume)
+                              .where(IndicatorProgress.result_indicator_id == indicator_id)) or Decimal(0)
+
+
+def unit_achievement_from_activities(unit_id):
+    """The unit's achievement computed the long way: summing its approved activities per quantity IKI."""
+    with database() as session:
+        rows = session.execute(text("""
+            SELECT ri.target_value, (SELECT coalesce(sum(a.volume), 0) FROM daily_activity a
+                                     WHERE a.result_indicator_id = ri.id AND a.status = 'approved')
+            FROM result_indicator ri JOIN work_result wr ON wr.id = ri.work_result_id
+            JOIN work_plan wp ON wp.id = wr.work_plan_id JOIN period p ON p.id = wp.period_id
+            JOIN employee e ON e.id = ri.employee_id
+            WHERE p.status = 'running' AND wp.status = 'approved' AND ri.aspect = 'KUANTITAS'
+              AND ri.target_value > 0 AND e.unit_id = :unit"""), {"unit": unit_id}).all()
+    shares = [min(Decimal(volume) / Decimal(target), Decimal(1)) for target, volume in rows]
+    return float(round(sum(shares) * 100 / len(shares), 1))
+
+
+def test_running_totals_follow_approvals_and_the_dashboard_matches_the_activities(api_as, as_user):
+    with database() as session:
+        indicator = session.scalar(
+            select(ResultIndicator).join(WorkResult, ResultIndicator.work_result_id == WorkResult.id)
+            .join(WorkPlan, WorkResult.work_plan_id == WorkPlan.id).join(Period, WorkPlan.period_id == Period.id)
+            .where(WorkPlan.employee_id == employee_of("pegawai.disdik")[0], WorkPlan.status == "approved",
+                   Period.year == 2026, ResultIndicator.aspect == "KUANTITAS", ResultIndicator.target_value > 0)
+            .order_by(ResultIndicator.id))
+        indicator_id, result_id = indicator.id, indicator.work_result_id
+        unit_id = session.scalar(text("SELECT unit_id FROM employee WHERE id = :e"),
+                                 {"e": employee_of("pegawai.disdik")[0]})
+    before = running_total(indicator_id)
+    pk = create(api_as, volume=7, work_result=result_id, result_indicator=indicator_id)
+    act(api_as, "pegawai.disdik", pk, "submit")
+    assert running_total(indicator_id) == before  # submitted is not realisation yet
+    assert act(api_as, "penilai.disdik", pk, "approve").status_code == 200
+    assert running_total(indicator_id) == before + 7
+    assert act(api_as, "penilai.disdik", pk, "approve").status_code == 409
+    assert running_total(indicator_id) == before + 7
+    # Every running total equals the sum of its indicator's approved activities (demo load and approvals).
+    with database() as session:
+        assert session.scalar(text("""
+            SELECT count(*) FROM (SELECT result_indicator_id, sum(volume) AS v, count(*) AS n FROM daily_activity
+                                  WHERE status = 'approved' AND result_indicator_id IS NOT NULL
+                                  GROUP BY result_indicator_id) a
+            FULL OUTER JOIN indicator_progress p ON p.result_indicator_id = a.result_indicator_id
+            WHERE a.v IS NULL OR p.approved_volume IS NULL OR a.v != p.approved_volume
+               OR a.n != p.approved_activities""")) == 0
+    units = as_user("kadis.disdik").get("/activity-dashboard/data").json["units"]
+    assert next(u["achievement"] for u in units if u["id"] == unit_id) == unit_achievement_from_activities(unit_id)
+
+
+def test_dashboard_of_one_agency_shows_only_what_the_scope_reads(as_user):
+    with database() as session:
+        agencies = dict(session.execute(text("SELECT code, id FROM agency")).all())
+    leader = as_user("kadis.disdik")
+    own = leader.get(f"/activity-dashboard/data?agency={agencies['DISDIKBUD']}").json
+    everything = leader.get("/activity-dashboard/data").json
+    for figure in ("today", "this_week", "backlog", "idle_count", "units"):
+        assert own[figure] == everything[figure], figure
+    foreign = leader.get(f"/activity-dashboard/data?agency={agencies['DINKES']}").json
+    assert foreign["this_week"] == foreign["backlog"] == foreign["idle_count"] == 0
+    assert foreign["agencies"] == foreign["units"] == []
 
 
 def test_dashboard_scope_and_pages(as_user):

@@ -38,9 +38,6 @@ class DailyActivity(Model):
         Index("ix_daily_activity_indicator_status_date", "result_indicator_id", "status", "activity_date"),
         # The dashboard's approval backlog and its age, per agency.
         Index("ix_daily_activity_status_agency_submitted", "status", "agency_id", "submitted_at"),
-        # Realisation per unit sums approved volume of a period without touching the table.
-        Index("ix_daily_activity_period_status_indicator_volume", "period_id", "status", "result_indicator_id",
-              "volume"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -98,6 +95,19 @@ class DailyActivity(Model):
     @property
     def has_evidence_file(self) -> bool:
         return bool(self.evidence_stored_name)
+
+
+class IndicatorProgress(Model):
+    """The approved volume of one IKI so far, added to in the transaction that approves an activity (an
+    approved activity never changes again). The leader dashboard reads these ~50,000 running totals
+    instead of summing millions of activities on every refresh; ``rebuild_indicator_progress`` recomputes
+    them from the activities after a bulk load."""
+
+    __tablename__ = "indicator_progress"
+
+    result_indicator_id = Column(Integer, ForeignKey("result_indicator.id", ondelete="CASCADE"), primary_key=True)
+    approved_volume = Column(Numeric(14, 2), nullable=False, default=0)
+    approved_activities = Column(Integer, nullable=False, default=0)
 
 
 class Holiday(Model):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from flask import g, has_request_context
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy import false, or_, select
+from sqlalchemy import and_, false, or_, select
 
 from app.domain.messages import N_, DomainError
 
@@ -98,8 +98,17 @@ def is_scoped(model) -> bool:
     return any(hasattr(model, name) for name in SCOPE_DECLARATIONS)
 
 
-def read_filter(model, scope: UserScope):
-    """The SQL condition that keeps only the rows of ``model`` the scope may read (None: all)."""
+def read_filter(model, scope: UserScope, agency_id: int | None = None):
+    """The SQL condition that keeps only the rows of ``model`` the scope may read (None: all), and with
+    ``agency_id`` only those of that agency."""
+    if agency_id is not None:
+        in_agency = getattr(model, model.__scope_agency__) == agency_id
+        if scope.global_access or agency_id in scope.agency_ids:
+            # The whole agency is readable: the personal conditions (own rows, subordinates' rows) add
+            # nothing, and OR-ed in they keep the database from using the agency's indexes.
+            return in_agency
+        condition = read_filter(model, scope)
+        return in_agency if condition is None else and_(condition, in_agency)
     if scope.global_access or getattr(model, "__scope_reference__", False):
         return None
     conditions = []
@@ -171,12 +180,12 @@ class ScopedInterface(SQLAInterface):
         return self.get_related_interface(col_name).get(value)
 
 
-def scoped_select(model, *columns):
-    """A SELECT of ``model`` (or of ``columns``) limited to the current user's scope.
+def scoped_select(model, *columns, agency_id: int | None = None):
+    """A SELECT of ``model`` (or of ``columns``) limited to the current user's scope (and to one agency).
 
     Custom endpoints, exports and documents build their queries from this, so
     they share the data interface's rule.
     """
     statement = select(*columns) if columns else select(model)
-    condition = read_filter(model, current_scope())
+    condition = read_filter(model, current_scope(), agency_id)
     return statement if condition is None else statement.where(condition)

@@ -21,14 +21,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Float, case, cast, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import lazyload, selectinload
 
 from app.domain.messages import N_, DomainError
 from app.domain.workdays import is_working_day, validate_activity_date, validate_activity_times
 from app.extensions import db
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
 from app.models import Agency, Employee, Position, Unit
-from app.models.activity import DailyActivity, Holiday
+from app.models.activity import DailyActivity, Holiday, IndicatorProgress
 from app.models.audit import utcnow
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
 from app.security.scope import current_scope, read_filter, scoped_select
@@ -294,6 +296,30 @@ def _decide(activity: DailyActivity, status: str, note: str | None) -> None:
         raise DomainError(N_("Say what to correct when returning an activity."), field="return_note")
     activity.status, activity.decided_at, activity.decided_by = status, utcnow(), acting_user()
     activity.return_note = note if status == "returned" else None
+    if status == "approved" and activity.result_indicator_id is not None:
+        _add_to_progress(activity.result_indicator_id, activity.volume)
+
+
+def _add_to_progress(result_indicator_id: int, volume: Decimal) -> None:
+    """Add an approved volume to its indicator's running total, in the approving transaction; one
+    statement (INSERT … ON CONFLICT), so two evaluators approving for the same IKI both count."""
+    table = IndicatorProgress.__table__
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(result_indicator_id=result_indicator_id, approved_volume=volume,
+                                             approved_activities=1)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=[table.c.result_indicator_id],
+        set_={"approved_volume": table.c.approved_volume + statement.excluded.approved_volume,
+              "approved_activities": table.c.approved_activities + 1}))
+
+
+def rebuild_indicator_progress(connection) -> None:
+    """Recompute every running total from the approved activities (after a bulk load)."""
+    connection.execute(IndicatorProgress.__table__.delete())
+    connection.execute(text(
+        "INSERT INTO indicator_progress (result_indicator_id, approved_volume, approved_activities) "
+        "SELECT result_indicator_id, sum(volume), count(*) FROM daily_activity "
+        "WHERE status = 'approved' AND result_indicator_id IS NOT NULL GROUP BY result_indicator_id"))
 
 
 def approve(activity: DailyActivity) -> DailyActivity:
@@ -356,9 +382,17 @@ class ResultTotal:
     approved: Decimal
 
 
+# What the activity lists show of each row — the employee, the RHK and its IKI — and nothing more: the
+# models' eager defaults would otherwise load each RHK's whole plan, its results and their indicators.
+LISTED_ACTIVITY = (lazyload("*"), selectinload(DailyActivity.employee).lazyload("*"),
+                   selectinload(DailyActivity.work_result).lazyload("*"),
+                   selectinload(DailyActivity.result_indicator).lazyload("*"))
+APPROVAL_QUEUE_LENGTH = 200
+
+
 def own_summary(employee_id: int, start: dt.date, end: dt.date) -> tuple[list[DailyActivity], list[ResultTotal]]:
     """The employee's activities in [start, end] and, per RHK, reported and approved volume vs target."""
-    activities = list(db.session.scalars(select(DailyActivity).where(
+    activities = list(db.session.scalars(select(DailyActivity).options(*LISTED_ACTIVITY).where(
         DailyActivity.employee_id == employee_id, DailyActivity.activity_date.between(start, end))
         .order_by(DailyActivity.activity_date.desc(), DailyActivity.start_time.desc())))
     totals: dict = {}
@@ -376,6 +410,13 @@ def own_summary(employee_id: int, start: dt.date, end: dt.date) -> tuple[list[Da
     return activities, list(totals.values())
 
 
+def approval_queue(evaluator_id: int) -> list[DailyActivity]:
+    """The oldest submitted activities waiting for this evaluator, within the user's scope."""
+    return list(db.session.scalars(scoped_select(DailyActivity).options(*LISTED_ACTIVITY).where(
+        DailyActivity.evaluator_id == evaluator_id, DailyActivity.status == "submitted")
+        .order_by(DailyActivity.activity_date, DailyActivity.id).limit(APPROVAL_QUEUE_LENGTH)))
+
+
 # --- leader dashboard ----------------------------------------------------------------------------
 
 def _week_start(day: dt.date) -> dt.date:
@@ -386,8 +427,8 @@ def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | N
     """Monitoring figures over the rows in the user's scope (optionally one agency), as plain JSON."""
     day = day or today()
     # The scope condition itself, not "id IN (scoped ids)": the latter materialises every id in scope.
-    condition = read_filter(DailyActivity, current_scope())
-    base = [c for c in (condition, DailyActivity.agency_id == agency_id if agency_id else None) if c is not None]
+    condition = read_filter(DailyActivity, current_scope(), agency_id or None)
+    base = [condition] if condition is not None else []
 
     def count_where(*conditions):
         return db.session.scalar(select(func.count()).select_from(DailyActivity).where(*base, *conditions))
@@ -395,8 +436,8 @@ def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | N
     backlog_since = db.session.scalar(select(func.min(DailyActivity.submitted_at))
                                       .where(*base, DailyActivity.status == "submitted"))
     idle_from = last_working_days(idle_days, day)[0]
-    employees = scoped_select(Employee, Employee.id, Employee.name, Employee.agency_id, Employee.unit_id).where(
-        Employee.active.is_(True), *([Employee.agency_id == agency_id] if agency_id else [])).subquery()
+    employees = scoped_select(Employee, Employee.id, Employee.name, Employee.agency_id, Employee.unit_id,
+                              agency_id=agency_id or None).where(Employee.active.is_(True)).subquery()
     # NOT EXISTS on (employee_id, activity_date) instead of max(date) over every row of every employee.
     reported_since = select(DailyActivity.id).where(DailyActivity.employee_id == employees.c.id,
                                                     DailyActivity.activity_date >= idle_from).exists()
@@ -427,42 +468,44 @@ def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | N
 def realisation_by_unit(agency_id: int | None = None) -> dict:
     """Achievement (approved volume ÷ target, %) of the quantity IKIs of approved SKPs of the running
     period, averaged per agency and per unit over the scope. (policy) Each IKI is capped at 100 % so a
-    unit cannot hide a lagging indicator behind an over-achieved one."""
+    unit cannot hide a lagging indicator behind an over-achieved one. Approved volume comes from the
+    running totals (IndicatorProgress); the averaging runs in the database, one row per unit."""
     period = db.session.scalar(select(Period).where(Period.status == "running").order_by(Period.year.desc()))
     if period is None:
         return {"agencies": [], "units": []}
-    plans = scoped_select(WorkPlan, WorkPlan.id).where(WorkPlan.period_id == period.id,
-                                                       WorkPlan.status == "approved")
-    if agency_id:
-        plans = plans.where(WorkPlan.agency_id == agency_id)
-    approved = (select(DailyActivity.result_indicator_id, func.sum(DailyActivity.volume).label("volume"))
-                .where(DailyActivity.status == "approved", DailyActivity.period_id == period.id)
-                .group_by(DailyActivity.result_indicator_id).subquery())
+    plans = scoped_select(WorkPlan, WorkPlan.id, agency_id=agency_id or None).where(
+        WorkPlan.period_id == period.id, WorkPlan.status == "approved")
+    volume = cast(func.coalesce(IndicatorProgress.approved_volume, 0), Float)
+    share = case((volume >= ResultIndicator.target_value, 1.0), else_=volume / ResultIndicator.target_value)
     rows = db.session.execute(
-        select(Agency.id, Agency.short_name, Agency.name, Unit.id, Unit.name, ResultIndicator.target_value,
-               func.coalesce(approved.c.volume, 0))
+        select(Agency.id, func.coalesce(Agency.short_name, Agency.name), Unit.id, Unit.name,
+               func.sum(share), func.count())
         .select_from(ResultIndicator)
         .join(WorkResult, ResultIndicator.work_result_id == WorkResult.id)
         .join(Employee, ResultIndicator.employee_id == Employee.id)
         .join(Agency, Employee.agency_id == Agency.id)
         .outerjoin(Unit, Employee.unit_id == Unit.id)
-        .outerjoin(approved, approved.c.result_indicator_id == ResultIndicator.id)
+        .outerjoin(IndicatorProgress, IndicatorProgress.result_indicator_id == ResultIndicator.id)
         .where(WorkResult.work_plan_id.in_(plans), ResultIndicator.aspect == QUANTITY_ASPECT,
-               ResultIndicator.target_value > 0)).all()
-    agencies, units = defaultdict(list), defaultdict(list)
-    for a_id, short_name, a_name, u_id, u_name, target, volume in rows:
-        share = min(Decimal(volume) / Decimal(target), Decimal(1)) * 100
-        agencies[(a_id, short_name or a_name)].append(share)
-        units[(u_id, u_name or "-", short_name or a_name)].append(share)
-
-    def average(values):
-        return float(round(sum(values) / len(values), 1))
+               ResultIndicator.target_value > 0)
+        .group_by(Agency.id, Agency.short_name, Agency.name, Unit.id, Unit.name)).all()
+    agencies: dict = defaultdict(lambda: [0.0, 0])
+    units = []
+    for a_id, agency_name, u_id, u_name, shares, indicators in rows:
+        agencies[(a_id, agency_name)][0] += shares
+        agencies[(a_id, agency_name)][1] += indicators
+        units.append({"id": u_id, "name": u_name or "-", "agency": agency_name,
+                      "achievement": _percent(shares, indicators), "indicators": indicators})
     return {
-        "agencies": sorted(({"id": k[0], "name": k[1], "achievement": average(v), "indicators": len(v)}
-                            for k, v in agencies.items()), key=lambda r: -r["achievement"]),
-        "units": sorted(({"id": k[0], "name": k[1], "agency": k[2], "achievement": average(v),
-                          "indicators": len(v)} for k, v in units.items()), key=lambda r: -r["achievement"]),
+        "agencies": sorted(({"id": key[0], "name": key[1], "achievement": _percent(*totals),
+                             "indicators": totals[1]} for key, totals in agencies.items()),
+                           key=lambda r: -r["achievement"]),
+        "units": sorted(units, key=lambda r: -r["achievement"]),
     }
+
+
+def _percent(shares: float, count: int) -> float:
+    return round(float(shares) * 100 / count, 1)
 
 
 # --- demo ----------------------------------------------------------------------------------------
@@ -524,5 +567,7 @@ def load_demo_activities(seed: int = 2026, weeks: int = 4) -> int:
                 return_note="Lengkapi bukti dukung (foto/daftar hadir)." if status == "returned" else None)
             db.session.add(activity)
             added += 1
+    db.session.flush()
+    rebuild_indicator_progress(db.session.connection())
     db.session.commit()
     return added

@@ -408,6 +408,7 @@ class ProvinceGenerator:
             with _secondary_indexes_deferred(connection, "daily_activity"):
                 self._activities(loader)
                 self.progress("daily_activity: building indexes")
+            self._progress(connection)
             self._evaluations(loader)
             with _secondary_indexes_deferred(connection, "survey_response"):
                 self._survey(loader)
@@ -770,6 +771,16 @@ class ProvinceGenerator:
         loader.load("daily_activity", columns, rows())
 
     # --- evaluations ------------------------------------------------------------------------------
+    def _progress(self, connection) -> None:
+        """The dashboard's running totals of approved volume per indicator, from the activities."""
+        from app.services.activity import rebuild_indicator_progress
+
+        started = time.perf_counter()
+        rebuild_indicator_progress(connection)
+        rows = connection.scalar(text("SELECT count(*) FROM indicator_progress"))
+        self.report.figures["indicator_progress"] = TableFigure("indicator_progress", rows,
+                                                                time.perf_counter() - started)
+
     def _evaluations(self, loader: _Loader) -> None:
         """Quarterly evaluations (final) for the quarters already over, and the annual evaluation of every
         plan with ratings drawn from RATING_DRAWS and the predikat from the matrix (PermenPANRB 6/2022)."""

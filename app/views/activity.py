@@ -172,9 +172,7 @@ class ActivityView(BaseView):
     @has_access
     def queue(self):
         scope = current_scope()
-        rows = list(db.session.scalars(scoped_select(DailyActivity).where(
-            DailyActivity.evaluator_id == scope.employee_id, DailyActivity.status == "submitted")
-            .order_by(DailyActivity.activity_date, DailyActivity.id).limit(200))) if scope.employee_id else []
+        rows = activities.approval_queue(scope.employee_id) if scope.employee_id else []
         return self.render_template("activity/queue.html", rows=rows)
 
     @expose("/decide", methods=["POST"])
