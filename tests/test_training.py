@@ -67,6 +67,17 @@ def test_every_demo_agency_has_employees_above_and_below_twenty_jp(api_as):
         assert sum(unit["employees"] for unit in row["units"]) == row["employees"]
 
 
+def test_the_home_page_counts_the_same_compliance_as_the_compliance_page(api_as, as_user):
+    client, headers = api_as("hr.bkpsdm")
+    detailed = client.get("/api/v1/training/compliance?year=2026", headers=headers).json["result"]
+    page = as_user("hr.bkpsdm").get("/").get_data(as_text=True)
+    table = page[page.index('data-chart="compliance"'):]
+    table = table[:table.index("</table>")]
+    for row in detailed:
+        assert f"{row['compliant']} / {row['employees']}" in table, row["agency"]["code"]
+    assert table.count("<tr>") == len(detailed)
+
+
 def test_an_agency_admin_sees_only_their_agency_and_exports_those_below(as_user):
     client = english_browser(as_user("admin.disdik"))
     page = client.get("/training/compliance?year=2026").get_data(as_text=True)

@@ -120,4 +120,4 @@ def leader_home(scope: UserScope, day: dt.date) -> LeaderHome:
         predikat=[(predikat.label, predikat_rows.get(predikat.value, 0)) for predikat in Predikat],
         ikm_units=ikm_units[:IKM_UNITS_SHOWN],
         adoption=adoption.adoption_by_agency(day),
-        compliance=training.compliance(day.year))
+        compliance=training.compliance_by_agency(day.year))

@@ -16,12 +16,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 
 from app.domain.ikm import ELEMENT_BY_CODE, Grade
 from app.domain.messages import N_, DomainError
 from app.domain.predikat import Predikat
-from app.domain.training import (ComplianceFigures, compliance as compliance_of,
+from app.domain.training import (REQUIRED_JP_PER_YEAR, ComplianceFigures, compliance as compliance_of,
                                  is_jp_compliant, jp_shortfall, validate_completion, validate_score,
                                  validate_training)
 from app.extensions import db
@@ -278,6 +278,31 @@ def compliance(year: int, agency_id: int | None = None) -> list[AgencyCompliance
         result.append(AgencyCompliance(rows[0].employee.agency, compliance_of([r.jp for r in rows]), units,
                                        [r for r in rows if not is_jp_compliant(r.jp)]))
     return sorted(result, key=lambda a: a.agency.name)
+
+
+@dataclass(frozen=True)
+class AgencyFigures:
+    agency: Agency
+    figures: ComplianceFigures
+
+
+def compliance_by_agency(year: int) -> list[AgencyFigures]:
+    """Per agency only the figures of ``compliance`` (no one is listed), counted in the database: what
+    the home page shows for the whole province. Reaching REQUIRED_JP_PER_YEAR is ``is_jp_compliant``."""
+    earned = (select(TrainingParticipation.employee_id, func.sum(TrainingParticipation.jp_earned).label("jp"))
+              .where(TrainingParticipation.status == "completed",
+                     TrainingParticipation.completed_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+              .group_by(TrainingParticipation.employee_id).subquery())
+    rows = db.session.execute(
+        scoped_select(Employee, Employee.agency_id, func.count(),
+                      func.sum(case((func.coalesce(earned.c.jp, 0) >= REQUIRED_JP_PER_YEAR, 1), else_=0)))
+        .outerjoin(earned, earned.c.employee_id == Employee.id)
+        .where(Employee.active.is_(True), Employee.employment_type == "PNS")
+        .group_by(Employee.agency_id)).all()
+    agencies = {agency.id: agency for agency in db.session.scalars(
+        select(Agency).where(Agency.id.in_([row[0] for row in rows])))}
+    return sorted((AgencyFigures(agencies[agency_id], ComplianceFigures(employees, int(compliant or 0)))
+                   for agency_id, employees, compliant in rows), key=lambda row: row.agency.name)
 
 
 # --- needs ------------------------------------------------------------------------------------
