@@ -83,13 +83,19 @@ def restore_and_compare(app, archive, fresh, tmp_path):
     return fresh
 
 
-def test_manifest_lists_counts_and_hashes(archive):
+def test_manifest_lists_counts_and_hashes(app, archive):
+    from alembic.script import ScriptDirectory
+
+    from app.extensions import migrate
+
     path, source_counts = archive
     with tarfile.open(path) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
         names = set(tar.getnames())
     assert manifest["tables"] == source_counts
-    assert manifest["schema_revision"] == "0009_audit_chain"
+    with app.app_context():
+        head = ScriptDirectory.from_config(migrate.get_config()).get_current_head()
+    assert manifest["schema_revision"] == head
     assert "files/uploads/activity/backup-test/bukti.jpg" in manifest["sha256"]
     assert set(manifest["sha256"]) == names - {"manifest.json"}
 

@@ -178,8 +178,6 @@ def test_a_database_with_agencies_is_refused_and_left_alone(province):
 
 def test_training_records_put_employees_on_both_sides_of_20_jp(province):
     (app, _report), _ = province
-    from app.services.training import compliance
-
     # Programmes ended by 30/9 are completed with JP and a certificate; the December seminar is only registered.
     statuses = dict(_rows(app, "SELECT status, count(*) FROM training_participation GROUP BY status"))
     assert statuses["completed"] > statuses["registered"] > 0
