@@ -8,7 +8,7 @@ FAB_DIR = $(shell $(BIN)/python -c 'import flask_appbuilder, os; print(os.path.d
 
 WORKERS ?= 4
 
-.PHONY: run serve worker test install system-packages test-packages translations compile-translations db-upgrade seed clean
+.PHONY: run serve worker test smoke install system-packages test-packages translations compile-translations db-upgrade seed clean
 
 # Debian libraries WeasyPrint loads at run time; HarfBuzz subsetting makes every PDF 2-4x faster.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -71,6 +71,10 @@ worker: db-upgrade
 
 test: install test-packages
 	$(BIN)/python -m pytest -q -rs --durations=15 tests
+
+# Production mode end to end: gunicorn + a Celery worker on PostgreSQL (database `smoke`) and Redis.
+smoke: install
+	$(BIN)/python bench/smoke_production.py
 
 clean:
 	rm -rf $(VENV) instance

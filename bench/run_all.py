@@ -7,7 +7,7 @@ the budget held or missed — plus peak memory per gunicorn worker and PDF docum
         [--users 20] [--duration 15] [--workers 4] [--employees 20000] [--agencies 40]
         [--activities 10000000] [--survey-responses 1000000] [--seed 42] [--reuse] [--json FILE]
 
-SQLite: a file in a temporary folder. PostgreSQL: only a database named ``bench`` (created with createdb when
+SQLite: a file in a temporary folder, or ``sqlite:////path/bench.db`` to keep it for ``--reuse``. PostgreSQL: only a database named ``bench`` (created with createdb when
 missing; its public schema is dropped and recreated — never the suite's ``test``). ``--reuse`` skips the
 generation and measures what the database already holds. Budgets (issue 9, 2 cores, 20 users): every page
 p95 ≤ 300 ms, list pages and APIs p95 ≤ 150 ms, survey submissions ≥ 200/s, memory per worker ≤ 300 MB.
@@ -55,6 +55,10 @@ def _prepare(args) -> tuple[str, str]:
     instance = tempfile.mkdtemp(prefix="sikinerja-bench-")
     if args.database == "sqlite":
         return f"sqlite:///{instance}/bench.db", instance
+    if args.database.startswith("sqlite:///"):  # a file kept for --reuse
+        if not args.reuse:
+            Path(args.database.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return args.database, instance
     url = args.database
     if not args.reuse:
         name = url.rsplit("/", 1)[1].split("?")[0]
@@ -228,7 +232,8 @@ def _pdf_figures(url: str) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="sqlite", help="sqlite, or postgresql://user@host/bench")
+    parser.add_argument("--database", default="sqlite",
+                        help="sqlite, sqlite:////path/file.db, or postgresql://user@host/bench")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=float, default=15, help="seconds of load per page")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
