@@ -289,6 +289,22 @@ def test_dashboard_of_one_agency_shows_only_what_the_scope_reads(as_user):
     assert foreign["agencies"] == foreign["units"] == []
 
 
+def test_idle_employees_are_counted_whole_and_listed_first_twenty(as_user):
+    from app.services.activity import last_working_days, today
+
+    with database() as session:
+        idle_from = last_working_days(3, today())[0]
+        expected = session.execute(text("""
+            SELECT e.name, (SELECT max(a.activity_date) FROM daily_activity a WHERE a.employee_id = e.id) AS last_day
+            FROM employee e WHERE e.active AND NOT EXISTS (
+                SELECT 1 FROM daily_activity a WHERE a.employee_id = e.id AND a.activity_date >= :since)
+            ORDER BY last_day IS NOT NULL, last_day, e.name"""), {"since": idle_from}).all()
+    figures = as_user("sekda").get("/activity-dashboard/data?idle=3").json
+    assert len(expected) > 20  # the demo's employees without an SKP never report
+    assert figures["idle_count"] == len(expected)
+    assert [row["name"] for row in figures["idle"]] == [name for name, _last in expected[:20]]
+
+
 def test_dashboard_scope_and_pages(as_user):
     data = as_user("kadis.disdik").get("/activity-dashboard/data").json
     assert {a["name"] for a in data["agencies"]} <= {"Disdikbud", "DISDIKBUD"} or len(data["agencies"]) <= 1

@@ -443,10 +443,11 @@ def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | N
                                                     DailyActivity.activity_date >= idle_from).exists()
     last_day = (select(func.max(DailyActivity.activity_date))
                 .where(DailyActivity.employee_id == employees.c.id).scalar_subquery().label("last_day"))
-    idle = select(employees.c.id, employees.c.name, last_day).where(~reported_since)
-    idle_count = db.session.scalar(select(func.count()).select_from(idle.subquery()))
+    # One pass: the window count is taken over every idle employee before LIMIT keeps the first 20.
     idle_rows = db.session.execute(
-        idle.order_by(last_day.is_not(None), last_day, employees.c.name).limit(20)).all()
+        select(employees.c.id, employees.c.name, last_day, func.count().over().label("idle_count"))
+        .where(~reported_since).order_by(last_day.is_not(None), last_day, employees.c.name).limit(20)).all()
+    idle_count = idle_rows[0].idle_count if idle_rows else 0
     realisation = realisation_by_unit(agency_id)
     return {
         "date": day.isoformat(),
