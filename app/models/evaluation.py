@@ -54,7 +54,9 @@ class Evaluation(PlanScope, Model):
     predikat = Column(Integer)
     objection = Column(Text)
     version = Column(Integer, nullable=False, default=1)
-    previous_id = Column(Integer, ForeignKey("evaluation.id"))
+    # Indexed: "the latest version" is NOT EXISTS (a row whose previous_id is this one), which SQLite
+    # would otherwise answer by scanning every evaluation for every evaluation.
+    previous_id = Column(Integer, ForeignKey("evaluation.id"), index=True)
     correction_reason = Column(Text)
     submitted_at = Column(DateTime)
     acknowledged_at = Column(DateTime)
