@@ -184,10 +184,10 @@ def dashboard_statements(agency_id: int | None) -> list[str]:
         f"SELECT count(*) FROM daily_activity WHERE {where}activity_date = :d",
         f"SELECT count(*) FROM daily_activity WHERE {where}activity_date BETWEEN :w AND :d",
         f"SELECT count(*), min(submitted_at) FROM daily_activity WHERE {where}status = 'submitted'",
-        "SELECT e.id, e.name, l.last_day FROM employee e LEFT JOIN (SELECT employee_id, "
-        "max(activity_date) AS last_day FROM daily_activity GROUP BY employee_id) l "
-        f"ON l.employee_id = e.id WHERE e.active {employee_where}"
-        "AND (l.last_day IS NULL OR l.last_day < :i) ORDER BY l.last_day IS NOT NULL, l.last_day, e.name",
+        "SELECT id, name, last_day, count(*) OVER () FROM (SELECT e.id, e.name, (SELECT max(a.activity_date) "
+        f"FROM daily_activity a WHERE a.employee_id = e.id) AS last_day FROM employee e WHERE e.active {employee_where}"
+        "AND NOT EXISTS (SELECT 1 FROM daily_activity a WHERE a.employee_id = e.id AND a.activity_date >= :i)) idle "
+        "ORDER BY last_day IS NOT NULL, last_day, name LIMIT 20",
         # Achievement per unit from the running totals of approved volume (indicator_progress).
         "SELECT e.agency_id, e.unit_id, sum(CASE WHEN coalesce(v.approved_volume, 0) >= ri.target_value THEN 1 "
         "ELSE coalesce(v.approved_volume, 0) / ri.target_value END), count(*) FROM result_indicator ri "

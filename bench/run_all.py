@@ -283,6 +283,7 @@ def main() -> int:
             # Submissions per second is a throughput budget: measured back to back whatever --think says.
             think = 0.0 if scenario.method == "POST" else args.think
             http = run_load(_http_calls(scenario, sessions[scenario.role]), args.duration, think)
+            _bare_calls(engine, scenario, 1)[0](0)  # once outside the load: a wrong statement fails loudly
             bare = run_load(_bare_calls(engine, scenario, args.users), min(args.duration, 5))
             rows.append((scenario, http, bare))
             print(f"  {scenario.label}: p50 {http.p50:.0f} ms, p95 {http.p95:.0f} ms, {http.per_second:.1f}/s, "
