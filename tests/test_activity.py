@@ -295,10 +295,12 @@ def test_idle_employees_are_counted_whole_and_listed_first_twenty(as_user):
     with database() as session:
         idle_from = last_working_days(3, today())[0]
         expected = session.execute(text("""
-            SELECT e.name, (SELECT max(a.activity_date) FROM daily_activity a WHERE a.employee_id = e.id) AS last_day
-            FROM employee e WHERE e.active AND NOT EXISTS (
-                SELECT 1 FROM daily_activity a WHERE a.employee_id = e.id AND a.activity_date >= :since)
-            ORDER BY last_day IS NOT NULL, last_day, e.name"""), {"since": idle_from}).all()
+            SELECT name, last_day FROM (
+                SELECT e.name, (SELECT max(a.activity_date) FROM daily_activity a WHERE a.employee_id = e.id)
+                       AS last_day
+                FROM employee e WHERE e.active AND NOT EXISTS (
+                    SELECT 1 FROM daily_activity a WHERE a.employee_id = e.id AND a.activity_date >= :since)) idle
+            ORDER BY last_day IS NOT NULL, last_day, name"""), {"since": idle_from}).all()
     figures = as_user("sekda").get("/activity-dashboard/data?idle=3").json
     assert len(expected) > 20  # the demo's employees without an SKP never report
     assert figures["idle_count"] == len(expected)
