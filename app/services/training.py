@@ -133,13 +133,16 @@ def jp_totals(employee_ids, year: int) -> dict[int, Decimal]:
     ids = employee_ids if isinstance(employee_ids, Select) else list(employee_ids)
     if isinstance(ids, list) and not ids:
         return {}
-    rows = db.session.execute(
-        select(TrainingParticipation.employee_id, func.sum(TrainingParticipation.jp_earned))
-        .where(TrainingParticipation.employee_id.in_(ids), TrainingParticipation.status == "completed",
-               TrainingParticipation.completed_on >= dt.date(year, 1, 1),
-               TrainingParticipation.completed_on <= dt.date(year, 12, 31))
-        .group_by(TrainingParticipation.employee_id))
+    rows = db.session.execute(_jp_earned(year).where(TrainingParticipation.employee_id.in_(ids)))
     return {employee_id: Decimal(total or 0) for employee_id, total in rows}
+
+
+def _jp_earned(year: int) -> Select:
+    """(employee_id, jp): JP earned per employee by completions in ``year``."""
+    return (select(TrainingParticipation.employee_id, func.sum(TrainingParticipation.jp_earned).label("jp"))
+            .where(TrainingParticipation.status == "completed",
+                   TrainingParticipation.completed_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+            .group_by(TrainingParticipation.employee_id))
 
 
 @dataclass(frozen=True)
@@ -257,12 +260,14 @@ class AgencyCompliance:
     below: list[EmployeeJp]
 
 
+# Whom the 20-JP right is counted for (RULES §9): active PNS.
+COMPLIANCE_POPULATION = (Employee.active.is_(True), Employee.employment_type == "PNS")
+
+
 def compliance(year: int, agency_id: int | None = None) -> list[AgencyCompliance]:
     """Per agency and unit, the share of PNS with at least 20 JP in ``year`` and those below
     (PP 11/2017 art. 203(4): the right of every PNS). Employees are those the user may see."""
-    statement = scoped_select(Employee).where(Employee.active.is_(True), Employee.employment_type == "PNS")
-    if agency_id is not None:
-        statement = statement.where(Employee.agency_id == agency_id)
+    statement = scoped_select(Employee, agency_id=agency_id).where(*COMPLIANCE_POPULATION)
     employees = list(db.session.scalars(statement.order_by(Employee.name)))
     totals = jp_totals(statement.with_only_columns(Employee.id), year)
     by_agency: dict[int, list[EmployeeJp]] = {}
@@ -289,15 +294,11 @@ class AgencyFigures:
 def compliance_by_agency(year: int) -> list[AgencyFigures]:
     """Per agency only the figures of ``compliance`` (no one is listed), counted in the database: what
     the home page shows for the whole province. Reaching REQUIRED_JP_PER_YEAR is ``is_jp_compliant``."""
-    earned = (select(TrainingParticipation.employee_id, func.sum(TrainingParticipation.jp_earned).label("jp"))
-              .where(TrainingParticipation.status == "completed",
-                     TrainingParticipation.completed_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
-              .group_by(TrainingParticipation.employee_id).subquery())
+    earned = _jp_earned(year).subquery()
     rows = db.session.execute(
         scoped_select(Employee, Employee.agency_id, func.count(),
                       func.sum(case((func.coalesce(earned.c.jp, 0) >= REQUIRED_JP_PER_YEAR, 1), else_=0)))
-        .outerjoin(earned, earned.c.employee_id == Employee.id)
-        .where(Employee.active.is_(True), Employee.employment_type == "PNS")
+        .outerjoin(earned, earned.c.employee_id == Employee.id).where(*COMPLIANCE_POPULATION)
         .group_by(Employee.agency_id)).all()
     agencies = {agency.id: agency for agency in db.session.scalars(
         select(Agency).where(Agency.id.in_([row[0] for row in rows])))}
