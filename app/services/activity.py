@@ -426,8 +426,9 @@ def _week_start(day: dt.date) -> dt.date:
 def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | None = None) -> dict:
     """Monitoring figures over the rows in the user's scope (optionally one agency), as plain JSON."""
     day = day or today()
+    agency_id = agency_id or None  # ?agency=0 chooses no agency, as an absent one
     # The scope condition itself, not "id IN (scoped ids)": the latter materialises every id in scope.
-    condition = read_filter(DailyActivity, current_scope(), agency_id or None)
+    condition = read_filter(DailyActivity, current_scope(), agency_id)
     base = [condition] if condition is not None else []
 
     def count_where(*conditions):
@@ -437,7 +438,7 @@ def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | N
                                       .where(*base, DailyActivity.status == "submitted"))
     idle_from = last_working_days(idle_days, day)[0]
     employees = scoped_select(Employee, Employee.id, Employee.name, Employee.agency_id, Employee.unit_id,
-                              agency_id=agency_id or None).where(Employee.active.is_(True)).subquery()
+                              agency_id=agency_id).where(Employee.active.is_(True)).subquery()
     # NOT EXISTS on (employee_id, activity_date) instead of max(date) over every row of every employee.
     reported_since = select(DailyActivity.id).where(DailyActivity.employee_id == employees.c.id,
                                                     DailyActivity.activity_date >= idle_from).exists()
@@ -474,7 +475,7 @@ def realisation_by_unit(agency_id: int | None = None) -> dict:
     period = db.session.scalar(select(Period).where(Period.status == "running").order_by(Period.year.desc()))
     if period is None:
         return {"agencies": [], "units": []}
-    plans = scoped_select(WorkPlan, WorkPlan.id, agency_id=agency_id or None).where(
+    plans = scoped_select(WorkPlan, WorkPlan.id, agency_id=agency_id).where(
         WorkPlan.period_id == period.id, WorkPlan.status == "approved")
     volume = cast(func.coalesce(IndicatorProgress.approved_volume, 0), Float)
     share = case((volume >= ResultIndicator.target_value, 1.0), else_=volume / ResultIndicator.target_value)
