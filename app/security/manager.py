@@ -1,27 +1,85 @@
-"""The security manager: our user model and views, lock-out after failed logins, login audit."""
+"""The security manager: our user model and views, lock-out after failed logins, login audit, and sessions
+that end when the account says so (the session epoch)."""
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app
+from flask import current_app, g, jsonify
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
 from app.models.audit import utcnow
-from app.models.security import UserAccount
-from app.security.views import UserView
+from app.models.security import UserAccount, end_sessions
+from app.security.views import ResetMyPasswordView, RoleModelView, UserGroupModelView, UserStatsChartView, UserView
 from app.services.audit import record_event
+
+# The claim of every bearer token (access and refresh) that names the session epoch it was issued in.
+SESSION_EPOCH_CLAIM = "session_epoch"
 
 
 class SiKinerjaSecurityManager(SecurityManager):
     user_model = UserAccount
     userdbmodelview = UserView
+    resetmypasswordview = ResetMyPasswordView
+    rolemodelview = RoleModelView
+    groupmodelview = UserGroupModelView
+    userstatschartview = UserStatsChartView
 
     def get_user_by_id(self, pk):
         # Every request loads its user: the scope needs the employee's own columns, not the eager trees
         # of their unit, position and rank (five more statements per request); those load on access.
         return self.session.get(self.user_model, pk, options=[selectinload(UserAccount.employee).lazyload("*")])
+
+    # --- sessions: the one check for cookies and bearer tokens -------------------------------------------
+
+    def _account_of_current_session(self, user_id: int, epoch) -> UserAccount | None:
+        """The account a session cookie or bearer token of ``epoch`` signs in, or None once that session has
+        ended (logout, new password, deactivation, lock-out: see UserAccount.session_epoch)."""
+        user = self.get_user_by_id(user_id)
+        if user is None or not user.is_active or user.session_epoch != epoch:
+            return None
+        return user
+
+    def load_user(self, session_id):
+        # Flask-Login's user loader; session_id is UserAccount.get_id() as it was at login: "<id>:<epoch>".
+        # An id without an epoch comes from a session issued before epochs existed: it has ended too.
+        user_id, _, epoch = str(session_id).partition(":")
+        if not (user_id.isdigit() and epoch.isdigit()):
+            return None
+        return self._account_of_current_session(int(user_id), int(epoch))
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        user_id, epoch = str(jwt_data["sub"]), jwt_data.get(SESSION_EPOCH_CLAIM)
+        if not user_id.isdigit() or isinstance(epoch, bool) or not isinstance(epoch, int):
+            return None  # a token issued before epochs existed has ended too
+        user = self._account_of_current_session(int(user_id), epoch)
+        if user is not None:
+            g.user = user  # as FAB does: @protect reads g.user, which no before_request could set for a token
+        return user
+
+    def create_jwt_manager(self, app):
+        jwt_manager = super().create_jwt_manager(app)
+        jwt_manager.additional_claims_loader(self._session_claims)
+        jwt_manager.user_lookup_error_loader(self._session_ended_response)
+        return jwt_manager
+
+    def _session_claims(self, identity) -> dict:
+        # FAB's token login and refresh pass str(user.id); a refresh is itself checked against the epoch first.
+        return {SESSION_EPOCH_CLAIM: self.get_user_by_id(int(identity)).session_epoch}
+
+    @staticmethod
+    def _session_ended_response(_jwt_header, _jwt_data):
+        return jsonify(message=gettext("Your session has ended. Please sign in again.")), 401
+
+    def on_user_logout(self, user) -> None:
+        # Logging out ends every session of the account, on every device, and every bearer token: the safe
+        # reading of "sessions end when the user says so" (a copied cookie is not told apart from the original).
+        end_sessions(self.session, user.id)
+        record_event(self.session, "logout", user.username, user_id=user.id, summary="every session ended")
+
+    # --- login, lock-out ----------------------------------------------------------------------------------
 
     def auth_user_db(self, username, password):
         user = self.find_user(username=username) if username else None
@@ -42,6 +100,7 @@ class SiKinerjaSecurityManager(SecurityManager):
     def on_user_login_failed(self, user) -> None:
         config = current_app.config
         if user.fail_login_count and user.fail_login_count >= config["LOGIN_MAX_FAILURES"]:
+            # Setting locked_until also ends the account's sessions (UserAccount's flush hook).
             user.locked_until = utcnow() + dt.timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
             user.fail_login_count = 0
             record_event(self.session, "account_locked", user.username, user_id=user.id,
