@@ -115,20 +115,45 @@ def demo_ca():
 
 
 # `flask audit ...` and `flask backup ...`: evidence that the record is whole, and a way to carry it over.
-audit_cli = AppGroup("audit", help="The audit log: check its hash chain.")
+audit_cli = AppGroup("audit", help="The audit log: check its hash chain and the anchor of its head.")
 backup_cli = AppGroup("backup", help="Back up the database and stored files into one archive, and restore it.")
+
+
+def _chain_finding(report) -> str:
+    if report.broken_id is not None:
+        return (f"Audit log broken at entry {report.broken_id}: {report.reason} "
+                f"({report.checked} entries before it are intact).")
+    if report.cut_after is not None:
+        return f"Audit log chain cut after entry {report.cut_after}: {report.reason}."
+    return f"Audit log anchor: {report.reason}."
 
 
 @audit_cli.command("verify")
 def verify_audit():
-    """Recompute the hash chain of the audit log; exit 1 naming the first entry that does not match."""
+    """Recompute the hash chain of the audit log and compare its head with the sealed anchor; exit 1 naming the
+    first entry that does not match, or the entry after which the log was cut."""
     from app.services.audit import verify_chain
 
-    report = verify_chain(db.session)
+    report = verify_chain(db.engine)
     if not report.intact:
-        raise click.ClickException(f"Audit log broken at entry {report.broken_id}: {report.reason} "
-                                   f"({report.checked} entries before it are intact).")
-    click.echo(f"Audit log OK: {report.checked} entries, hash chain intact.")
+        raise click.ClickException(_chain_finding(report))
+    click.echo(f"Audit log OK: {report.checked} entries, hash chain intact up to the anchored head.")
+
+
+@audit_cli.command("reseal")
+def reseal_audit():
+    """Seal the anchor again with this instance's key after a deliberate change of AUDIT_ANCHOR_KEY (or of
+    SECRET_KEY when that is unset), e.g. a restore on a new server. Refused unless the chain matches the anchor
+    in everything but its seal: never use it to silence a verify that found the log cut or changed."""
+    from app.services.audit import reseal_anchor
+
+    report = reseal_anchor(db.engine)
+    if not report.intact:
+        raise click.ClickException(_chain_finding(report) + " Nothing resealed.")
+    if not report.checked:
+        click.echo("The audit log is empty: there is no anchor to seal yet.")
+        return
+    click.echo(f"Audit anchor sealed with this instance's key: {report.checked} entries.")
 
 
 def _stored_file_roots() -> dict:

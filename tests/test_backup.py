@@ -80,6 +80,13 @@ def restore_and_compare(app, archive, fresh, tmp_path):
     assert (tmp_path / "signing" / "demo-ca" / "root.pem").is_file()  # signed PDFs still verify here
     verified = fresh.test_cli_runner().invoke(args=["audit", "verify"])
     assert verified.exit_code == 0, verified.output
+    # A restore ends the sessions of the backup's time (they may have ended since): such a cookie is anonymous.
+    with tarfile.open(path) as tar:
+        account = json.loads(tar.extractfile("data/ab_user.jsonl").readline())
+    browser = fresh.test_client()
+    browser.set_cookie("session", fresh.session_interface.get_signing_serializer(fresh).dumps(
+        {"_user_id": f"{account['id']}:{account['session_epoch']}", "_fresh": True}))
+    assert "/login" in browser.get("/users/userinfo/").headers.get("Location", "")
     return fresh
 
 
@@ -128,7 +135,14 @@ def test_restore_on_a_fresh_postgres_instance(app, archive, tmp_path):
     try:
         fresh = fresh_instance(tmp_path, f"{base}{separator}options=-csearch_path%3D{schema}")
         restore_and_compare(app, archive, fresh, tmp_path)
+        # --replace empties the tables with TRUNCATE, which the audit log refuses: the restore lifts that guard
+        # for its own transaction only.
+        replaced = fresh.test_cli_runner().invoke(args=["backup", "restore", "--replace", str(archive[0])])
+        assert replaced.exit_code == 0, replaced.output
+        assert fresh.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
         with fresh.app_context():
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as connection:
+                connection.execute(sa.text("TRUNCATE audit_entry"))
             db.engine.dispose()
     finally:
         with admin.begin() as connection:

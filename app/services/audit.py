@@ -6,22 +6,29 @@ without leaving a trace, and a rolled-back change leaves none.
 
 Entries form a hash chain (``prev_hash`` → ``entry_hash``), appended one writer
 at a time: on PostgreSQL a transaction-level advisory lock serialises appends
-until commit; SQLite serialises writing transactions by itself.
+until commit; SQLite serialises writing transactions by itself. Every append
+also moves the anchor (app.models.audit.AuditAnchor) in the same transaction,
+so a log cut short or emptied no longer matches it; the anchor's seal is an
+HMAC under a key the database does not hold (AUDIT_ANCHOR_KEY, by default
+derived from SECRET_KEY), so whoever can write the database but not read the
+application's configuration cannot move the anchor back to match a cut log.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import Delete, Update, event, inspect, select, text
 
-from app.models.audit import AuditEntry, utcnow
+from app.models.audit import AuditAnchor, AuditEntry, utcnow
 from app.models.security import UserAccount
 from app.security.scope import is_scoped
+from app.services.backup import snapshot
 
 # Bookkeeping FAB updates on every login; the login entry already records it.
 _USER_NOISE = {"last_login", "login_count", "fail_login_count", "changed_on", "locked_until"}
@@ -89,7 +96,7 @@ def _collect(session, flush_context, instances):
     pending = session.info.setdefault("audit_pending", [])
     for action, objects in (("update", session.dirty), ("delete", session.deleted)):
         for obj in objects:
-            if isinstance(obj, AuditEntry):
+            if isinstance(obj, (AuditEntry, AuditAnchor)):
                 raise PermissionError("The audit log is append-only.")
             if _is_audited(obj) and (action == "delete" or session.is_modified(obj)):
                 pending.append((obj, action, _column_changes(obj, action)))
@@ -113,11 +120,15 @@ def _discard(session):
     session.info.pop("audit_new", None)
 
 
+_APPEND_ONLY_TABLES = {AuditEntry.__tablename__, AuditAnchor.__tablename__}
+
+
 def _refuse_bulk_changes(execute_state):
-    # session.execute(update(AuditEntry)) / delete(...) would bypass the flush-time guard above.
+    # session.execute(update(AuditEntry)) / delete(...) would bypass the flush-time guard above; the chain
+    # itself moves the anchor through the connection (append_entries), which no session event sees.
     statement = execute_state.statement
     target = getattr(statement, "table", None)
-    if isinstance(statement, (Update, Delete)) and getattr(target, "name", None) == AuditEntry.__tablename__:
+    if isinstance(statement, (Update, Delete)) and getattr(target, "name", None) in _APPEND_ONLY_TABLES:
         raise PermissionError("The audit log is append-only.")
 
 
@@ -156,6 +167,8 @@ def record_event(session, action: str, username: str | None, summary: str = "", 
 GENESIS_HASH = "0" * 64
 # Any constant shared by every process appending to one database (pg_advisory_xact_lock's key).
 _CHAIN_LOCK_KEY = 0x5A1A_0D17
+ANCHOR_ID = 1  # the anchor's one row
+UNSEALED = "unsealed"  # the seal of an anchor that was found rewritten; matches no content
 _HASHED_FIELDS = ("created_at", "user_id", "username", "ip_address", "action", "entity", "entity_id",
                   "summary", "changes")
 
@@ -174,39 +187,138 @@ def entry_hash(entry: dict, prev_hash: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def anchor_seal(entry_count: int, head_id: int, head_hash: str) -> str:
+    """HMAC-SHA256 of the anchor's fields under AUDIT_ANCHOR_KEY (else a key derived from SECRET_KEY)."""
+    config = current_app.config
+    key = config.get("AUDIT_ANCHOR_KEY")
+    if not key:
+        # Not the session-signing key itself: a seal must not be usable as a session signature, nor the reverse.
+        key = hmac.new(_as_bytes(config["SECRET_KEY"]), b"sikinerja audit anchor", hashlib.sha256).digest()
+    message = f"{entry_count}:{head_id}:{head_hash}".encode()
+    return hmac.new(_as_bytes(key), message, hashlib.sha256).hexdigest()
+
+
+def _as_bytes(key) -> bytes:
+    return key if isinstance(key, bytes) else str(key).encode("utf-8")
+
+
+# Built once: every audited transaction runs them.
+_ANCHOR = AuditAnchor.__table__
+_READ_ANCHOR = select(_ANCHOR).where(_ANCHOR.c.id == ANCHOR_ID)
+_UPDATE_ANCHOR = _ANCHOR.update().where(_ANCHOR.c.id == ANCHOR_ID)
+_INSERT_ENTRIES = AuditEntry.__table__.insert().returning(AuditEntry.id, sort_by_parameter_order=True)
+
+
+def read_anchor(connection):
+    """The anchor row (entry_count, head_id, head_hash, seal), or None while the log is empty."""
+    return connection.execute(_READ_ANCHOR).first()
+
+
+def _is_sealed(anchor) -> bool:
+    return hmac.compare_digest(anchor.seal, anchor_seal(anchor.entry_count, anchor.head_id, anchor.head_hash))
+
+
 def append_entries(connection, rows: list[dict]) -> None:
-    """Insert ``rows`` at the end of the chain, in the caller's transaction."""
+    """Insert ``rows`` at the end of the chain and move the anchor to the last of them, in the caller's
+    transaction."""
     if connection.dialect.name == "postgresql":
         # Held until commit/rollback: the next writer reads the tail only after this one is committed.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
-    previous = connection.execute(
-        select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)).scalar() or GENESIS_HASH
+    # The chain continues from the anchor, not from whatever entry is last now: entries cut off behind the
+    # application's back stay a visible gap (the next entry's link names the missing head).
+    anchor = read_anchor(connection)
+    previous = anchor.head_hash if anchor else GENESIS_HASH
     for row in rows:
         row["prev_hash"] = previous
         row["entry_hash"] = previous = entry_hash(row, previous)
-    connection.execute(AuditEntry.__table__.insert(), rows)
+    head_id = connection.execute(_INSERT_ENTRIES, rows).scalars().all()[-1]
+    entry_count = (anchor.entry_count if anchor else 0) + len(rows)
+    # An anchor rewritten behind the application's back must not be sealed afresh by the next append: its
+    # seal stays broken (verify keeps saying so) until an operator holding the key reseals it.
+    seal = anchor_seal(entry_count, head_id, previous) if anchor is None or _is_sealed(anchor) else UNSEALED
+    values = {"entry_count": entry_count, "head_id": head_id, "head_hash": previous, "seal": seal}
+    if anchor is None:
+        connection.execute(_ANCHOR.insert(), {"id": ANCHOR_ID, **values})
+    else:
+        connection.execute(_UPDATE_ANCHOR, values)
 
 
 @dataclass
 class ChainReport:
+    """What verify_chain found: ``checked`` entries intact, then at most one finding, named by ``reason``."""
     checked: int
-    broken_id: int | None = None
+    broken_id: int | None = None  # the first entry whose content, link or place does not match
+    cut_after: int | None = None  # the anchored tail is gone: the last entry left (0: none is left)
     reason: str = ""
 
     @property
     def intact(self) -> bool:
-        return self.broken_id is None
+        return not self.reason
 
 
-def verify_chain(session) -> ChainReport:
-    """Walk the log in id order and report the first entry whose content or link does not match."""
-    previous, checked = GENESIS_HASH, 0
-    entries = session.execute(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=1000))
-    for entry in entries.scalars():
+def verify_chain(engine) -> ChainReport:
+    """Walk the log in id order, reporting the first entry whose content or link does not match, then
+    compare the chain's head with the sealed anchor. Reads one consistent state: appends may go on meanwhile."""
+    return _check_chain(engine, seal_must_match=True)[1]
+
+
+def _check_chain(engine, seal_must_match: bool):
+    """(the anchor, the ChainReport) from one consistent state of the database."""
+    connection = snapshot(engine)
+    try:
+        anchor = read_anchor(connection)
+        if seal_must_match and anchor is not None and not _is_sealed(anchor):
+            # Nothing else the anchor says can be trusted then: its count, head or both may be forged.
+            return anchor, ChainReport(0, reason="its seal does not match its content: it was rewritten, or "
+                                                 "AUDIT_ANCHOR_KEY (or SECRET_KEY) is not the key that sealed it "
+                                                 "(after a deliberate change of the key: flask audit reseal)")
+        return anchor, _compare_with_anchor(connection, anchor)
+    finally:
+        connection.rollback()
+        connection.close()
+
+
+def _compare_with_anchor(connection, anchor) -> ChainReport:
+    anchored_count = anchor.entry_count if anchor else 0
+    previous, checked, last_id = GENESIS_HASH, 0, 0
+    entries = connection.execution_options(yield_per=1000).execute(
+        select(AuditEntry.__table__).order_by(AuditEntry.id))
+    for entry in entries:
         if entry.prev_hash != previous:
-            return ChainReport(checked, entry.id, "its link does not match the entry before it "
-                                                  "(an entry was removed, inserted or reordered)")
+            return ChainReport(checked, entry.id, reason="its link does not match the entry before it "
+                                                         "(an entry was removed, inserted or reordered)")
         if entry.entry_hash != entry_hash(entry, entry.prev_hash):
-            return ChainReport(checked, entry.id, "its content was changed after it was written")
-        previous, checked = entry.entry_hash, checked + 1
+            return ChainReport(checked, entry.id, reason="its content was changed after it was written")
+        if anchor is None:
+            return ChainReport(checked, reason="it is missing, yet the log holds entries (it was deleted)")
+        if checked == anchored_count:
+            return ChainReport(checked, entry.id, reason=f"it comes after entry {anchor.head_id}, the head the "
+                                                         "anchor records: the application did not write it")
+        previous, checked, last_id = entry.entry_hash, checked + 1, entry.id
+        if checked == anchored_count and (entry.id, entry.entry_hash) != (anchor.head_id, anchor.head_hash):
+            return ChainReport(checked - 1, entry.id, reason=f"it stands where the anchor puts its head (entry "
+                                                             f"{anchor.head_id}), with another id or hash: the "
+                                                             "log was rewritten up to here")
+    if checked < anchored_count:
+        return ChainReport(checked, cut_after=last_id, reason=(
+            f"the anchor records {anchored_count} entries up to entry {anchor.head_id}, "
+            f"the log holds {checked}" + ("" if checked else " (it was emptied)")))
     return ChainReport(checked)
+
+
+def reseal_anchor(engine) -> ChainReport:
+    """Seal the anchor again under this instance's key, after a deliberate change of that key (e.g. a restore
+    on a server without the old one). Refused, changing nothing, unless the chain matches the anchor in
+    everything but the seal."""
+    anchor, report = _check_chain(engine, seal_must_match=False)
+    if not report.intact or anchor is None:
+        return report
+    with engine.begin() as connection:
+        # Only the anchor that was checked: an append since then moved it past what the check saw.
+        resealed = connection.execute(_UPDATE_ANCHOR.where(
+            _ANCHOR.c.entry_count == anchor.entry_count, _ANCHOR.c.head_hash == anchor.head_hash)
+            .values(seal=anchor_seal(anchor.entry_count, anchor.head_id, anchor.head_hash))).rowcount
+    if not resealed:
+        return ChainReport(report.checked, reason="entries were added while the log was checked; run the "
+                                                  "command again")
+    return report
