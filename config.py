@@ -46,6 +46,9 @@ class Config:
     APP_ICON = "/static/sikinerja/logo.svg"
 
     SECRET_KEY = _secret_key()
+    # Seals the head of the audit log (app.services.audit): keep it out of the database and its backups, like
+    # SECRET_KEY, from which a key is derived when this is unset. After changing it: flask audit reseal.
+    AUDIT_ANCHOR_KEY = os.environ.get("AUDIT_ANCHOR_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -64,6 +67,11 @@ class Config:
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Redis down must not lock everyone out: each process then counts the same limits in its own memory
+    # (one warning in the log when it switches) and goes back to Redis once Redis answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # An unreachable Redis costs a request at most a second before the fallback takes over.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1} if REDIS_URL else {}
     # Set behind a reverse proxy so client addresses (audit, rate limits) come from X-Forwarded-For.
     PROXY_FIX = _bool("PROXY_FIX", False)
 

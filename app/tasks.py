@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 # A Celery worker takes the project folder off sys.path after loading this module; create_app() in its
 # children still needs the top-level config module, so import it while it can be found.
 import config  # noqa: F401
+import kombu.exceptions
 from celery import Celery, Task
 from celery.signals import worker_process_init
 from flask import current_app, has_app_context
@@ -114,14 +115,24 @@ def chunks(item_ids: list[int], size: int = CHUNK_SIZE) -> list[list[int]]:
     return [item_ids[start:start + size] for start in range(0, len(item_ids), size)] or [[]]
 
 
-def start(job_id: int) -> Future | None:
+def start(job_id: int, *, new_job: bool = False) -> Future | None:
     """Run the job's unfinished items: on the workers behind the broker, or in this process's job thread
-    (the Future is returned for callers that want to wait)."""
+    (the Future is returned for callers that want to wait).
+
+    When the broker does not take the tasks, raise bulk.QueueUnavailable after bulk.not_queued has withdrawn
+    the job (``new_job``) or marked it failed, so that no job is left running without tasks."""
     url = broker_url()
     pending = bulk.pending_item_ids(job_id)
     if url:
-        with celery_app.connection_for_write(url) as connection:
-            for chunk in chunks(pending):
-                run_document_chunk.apply_async((job_id, chunk), connection=connection)
+        tasks_queued = 0
+        try:
+            with celery_app.connection_for_write(url) as connection:
+                for chunk in chunks(pending):
+                    run_document_chunk.apply_async((job_id, chunk), connection=connection)
+                    tasks_queued += 1
+        except kombu.exceptions.OperationalError as error:  # Celery's wrapping of every broker connection error
+            log.warning("document job %s: the broker refused its tasks (%d queued): %s", job_id, tasks_queued, error)
+            bulk.not_queued(job_id, new_job=new_job, tasks_queued=tasks_queued)
+            raise bulk.QueueUnavailable() from error
         return None
     return _local_runner.submit(_run_locally, current_app._get_current_object(), job_id)

@@ -8,7 +8,9 @@ Use-cases (each one transaction; refusals are DomainError with an English N_ mes
   output (one ZIP, or one merged PDF joined with pypdf — one HTML for many documents would number the
   pages wrongly, PDF_NOTES.md);
 * ``resume_job`` — a job that finished with failures, or that stopped moving (its worker died), runs again
-  for the items that are not done.
+  for the items that are not done;
+* ``not_queued`` — the broker refused a job's tasks: a new job is withdrawn, a resumed one is failed again,
+  so an outage of the broker never leaves a job "running" that blocks the next submit.
 
 Where the work runs (a Celery worker or a thread of the web process) is app.tasks' business; this module
 only needs an application context. Files live in ``<UPLOAD_FOLDER>/document_jobs/<job id>/``, a folder the
@@ -193,6 +195,28 @@ def resume_job(job: DocumentJob) -> tuple[DocumentJob, bool]:
         return _commit(work), True
     except IntegrityError:
         return running_job(job.agency_id, job.period_id, job.subject_kind, job.mode), False
+
+
+class QueueUnavailable(DomainError):
+    """The broker did not take the job's tasks (it is down or unreachable); see not_queued."""
+
+    def __init__(self):
+        super().__init__(N_("The system is busy, please try again in a few moments."))
+
+
+def not_queued(job_id: int, *, new_job: bool, tasks_queued: int) -> None:
+    """The broker refused the job's tasks: leave nothing that blocks a new submission.
+
+    A new job the broker took no task of is withdrawn, as if never submitted; any other job is marked failed
+    so that it can be resumed (chunks already queued find it no longer running and do nothing)."""
+    def work():
+        job = db.session.get(DocumentJob, job_id)
+        if new_job and not tasks_queued:
+            db.session.delete(job)
+        else:
+            job.status, job.finished_at = "failed", utcnow()
+
+    _commit(work)
 
 
 def pending_item_ids(job_id: int) -> list[int]:

@@ -16,14 +16,11 @@ from app.extensions import db
 from app.models import Agency
 from app.models.document_job import JOB_MODES, JOB_OUTPUTS, DocumentJob
 from app.models.planning import Period
+from app.parsing import parse_whole_number
 from app.security.scope import current_scope, scoped_select
 from app.views.base import format_moment, translated
 
 JOBS_SHOWN = 50
-
-
-def _int(value):
-    return int(value) if (value or "").isdigit() else None
 
 
 class DocumentJobView(BaseView):
@@ -64,8 +61,8 @@ class DocumentJobView(BaseView):
     @has_access
     def create(self):
         form = request.form
-        agency = db.session.scalar(scoped_select(Agency).where(Agency.id == _int(form.get("agency"))))
-        period = db.session.get(Period, _int(form.get("period")) or 0)
+        agency = db.session.scalar(scoped_select(Agency).where(Agency.id == parse_whole_number(form.get("agency"))))
+        period = db.session.get(Period, parse_whole_number(form.get("period")) or 0)
         if agency is None or period is None:
             flash(gettext("Choose an agency and a period."), "danger")
             return redirect(url_for("DocumentJobView.index"))
@@ -73,11 +70,12 @@ class DocumentJobView(BaseView):
             job, created = bulk.create_job(agency, period, form.get("kind", ""), form.get("mode", ""),
                                            form.get("output", ""), scope=current_scope(),
                                            requester=self.appbuilder.sm.current_user)
+            if created:
+                tasks.start(job.id, new_job=True)  # the broker down: the job is withdrawn, QueueUnavailable
         except DomainError as error:
             flash(translated(error), "danger")
             return redirect(url_for("DocumentJobView.index"))
         if created:
-            tasks.start(job.id)
             flash(gettext("The job started: %(num)d documents.", num=len(bulk.pending_item_ids(job.id))), "info")
         else:
             flash(gettext("The same documents are already being produced; this is that job."), "warning")
@@ -103,11 +101,12 @@ class DocumentJobView(BaseView):
     def resume(self, pk):
         try:
             job, resumed = bulk.resume_job(self._job(pk))
+            if resumed:
+                tasks.start(job.id)  # the broker down: the job is failed (resumable) again, QueueUnavailable
         except DomainError as error:
             flash(translated(error), "danger")
             return redirect(url_for("DocumentJobView.index"))
         if resumed:
-            tasks.start(job.id)
             flash(gettext("The job resumed for the documents that are not done."), "info")
         else:
             flash(gettext("The same documents are already being produced; this is that job."), "warning")
