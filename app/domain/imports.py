@@ -81,6 +81,12 @@ def map_columns(header_row, columns: tuple[Column, ...]) -> dict[str, int]:
     return found
 
 
+# Runs of blanks (spaces, tabs, line breaks, no-break spaces …) become one space. Python counts a few
+# control characters as blanks too (VT, FF, FS, GS, RS, US): those are kept, for refuse_control_characters.
+_BLANKS = re.compile(r"[^\S\x0b\x0c\x1c-\x1f]+")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def cell_text(value) -> str:
     """A cell as trimmed text; whole numbers typed into a text column ("12.0") lose their ".0"."""
     if value is None:
@@ -89,7 +95,24 @@ def cell_text(value) -> str:
         value = int(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")
-    return " ".join(str(value).split())
+    return _BLANKS.sub(" ", str(value)).strip(" ")
+
+
+def refuse_control_characters(cells: dict[str, str], columns: tuple[Column, ...]) -> None:
+    """A cell holding a control character (NUL, escape, … — any C0 character but tab and line breaks) is
+    refused: invisible in the spreadsheet, it would reach names, letters and exports, and PostgreSQL
+    refuses NUL in text outright."""
+    for column in columns:
+        if _CONTROL_CHARACTERS.search(cells.get(column.field, "")):
+            raise DomainError(N_("The column \"%(header)s\" holds an invisible control character: delete it in "
+                                 "the file and upload it again."), field=column.field,
+                              header=column.headers[0].title())
+
+
+def printable(text: str) -> str:
+    """The text with each control character shown as U+FFFD (the replacement character), for a page that
+    shows what a file holds."""
+    return _CONTROL_CHARACTERS.sub("\ufffd", text)
 
 
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")

@@ -14,21 +14,17 @@ e-mail addresses must not erase the ones already typed in.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import secrets
 import threading
 import time
-import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 from flask import current_app, g, has_request_context, request
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
@@ -42,17 +38,21 @@ from app.domain.imports import (
     full_name,
     golongan_of,
     map_columns,
+    printable,
+    refuse_control_characters,
     yes_no_of,
 )
 from app.domain.messages import N_, DomainError
 from app.domain.nip import parse_nip
 from app.extensions import db
+from app.formatting import decimal
 from app.models import Agency, Employee, Position, Rank, Unit
 from app.models.audit import utcnow
 from app.models.organization import UNIT_KINDS, PositionKind
 from app.security.scope import UserScope, current_scope, ensure_writable
 from app.services import master_data
 from app.services.audit import append_entries
+from app.services.import_files import Row, read_table
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
 
 CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected"
@@ -94,49 +94,29 @@ class ImportPlan:
 
 # --- reading the upload ----------------------------------------------------------------------------
 
-def read_table(stream, filename: str) -> list[list]:
-    """The rows of the first sheet of an .xlsx, or of a .csv (comma or semicolon, UTF-8 or Windows-1252)."""
-    data = stream.read()
-    if filename.lower().endswith(".xlsx"):
-        try:
-            return _xlsx_rows(data)
-        except (zipfile.BadZipFile, KeyError, ValueError, IndexError, InvalidFileException):
-            raise DomainError(N_("This file cannot be read as an Excel workbook (.xlsx)."), field="file") from None
-    if filename.lower().endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252")
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    raise DomainError(N_("Upload an Excel (.xlsx) or CSV (.csv) file."), field="file")
+def parse_rows(table: Iterable[tuple[int, Row]], kind: str) -> list[tuple[int, dict[str, str]]]:
+    """(spreadsheet line, field → cell text) for every non-empty row under the header (the first non-empty row).
 
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    """The cell values of the first worksheet (openpyxl's streaming read-only reader)."""
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def parse_rows(table: list[list], kind: str) -> list[tuple[int, dict[str, str]]]:
-    """(spreadsheet line, field → cell text) for every non-empty row under the header."""
+    ``table`` is read lazily (app.services.import_files): reading stops at the row cap, so a sheet of a
+    million rows costs no more than one of MAX_ROWS. The cap counts the lines below the header as the
+    spreadsheet numbers them, blank ones included.
+    """
     importer = IMPORTERS[kind]
-    while table and not any(cell_text(cell) for cell in table[0]):
-        table = table[1:]
-    if not table:
-        raise DomainError(N_("The file is empty."), field="file")
-    columns = map_columns(table[0], importer.columns)
-    rows = []
-    for line, row in enumerate(table[1:], start=2):
-        cells = {name: cell_text(row[index]) if index < len(row) else "" for name, index in columns.items()}
+    columns, header_line, rows = None, 1, []
+    for line, row in table:
+        if line - header_line > MAX_ROWS:
+            raise DomainError(N_("A file may hold at most %(count)s rows; split it into several files."),
+                              field="file", count=decimal(MAX_ROWS, 0))
+        if columns is None:
+            if any(cell_text(value) for value in row.values()):
+                header_line = line
+                columns = map_columns([row.get(index) for index in range(max(row) + 1)], importer.columns)
+            continue
+        cells = {name: cell_text(row.get(index)) for name, index in columns.items()}
         if any(cells.values()):
             rows.append((line, cells))
-    if len(rows) > MAX_ROWS:
-        raise DomainError(N_("A file may hold at most %(count)d rows."), field="file", count=MAX_ROWS)
+    if columns is None:
+        raise DomainError(N_("The file is empty."), field="file")
     return rows
 
 
@@ -372,9 +352,11 @@ def plan_rows(kind: str, filename: str, rows, scope: UserScope | None = None) ->
     seen: dict[str, int] = {}
     plans = []
     for line, cells in rows:
-        plan = RowPlan(line=line, key=cells.get("nip") or cells.get("code", ""), label=cells.get("name", ""))
+        plan = RowPlan(line=line, key=printable(cells.get("nip") or cells.get("code", "")),
+                       label=printable(cells.get("name", "")))
         plans.append(plan)
         try:
+            refuse_control_characters(cells, importer.columns)
             values = importer.resolve(cells, catalogue, plan, file_codes)
             if plan.key in seen:
                 raise DomainError(N_("The same number or code is already on row %(line)d."), field="key",
@@ -488,7 +470,7 @@ def preview(kind: str, stream, filename: str) -> tuple[str, ImportPlan]:
     """
     if kind not in IMPORTERS:
         raise DomainError(N_("Choose what the file holds."), field="kind")
-    rows = parse_rows(read_table(stream, filename or ""), kind)
+    rows = parse_rows(read_table(stream.read(), filename or ""), kind)
     _forget_stale_uploads()
     token = secrets.token_hex(_TOKEN_LENGTH)
     user = acting_user()
@@ -542,11 +524,37 @@ def confirm(token: str, progress=None) -> dict[str, int]:
 
 
 # --- large files: confirm in the background, progress on disk so any worker can answer -------------
+#
+# The job's thread may die with its process (a restarted or killed worker, out of memory) without a word.
+# So a companion thread touches a heartbeat file while the job's thread lives, and says "interrupted" if
+# that thread ends without saying how; a heartbeat older than STALE_AFTER_SECONDS means the process is gone.
+# Either way the job reads as failed — the transaction died with it, nothing was written — and the
+# upload is kept, so the user can confirm again.
+
+HEARTBEAT_SECONDS = 5
+STALE_AFTER_SECONDS = 30
+INTERRUPTED = N_("The import stopped unexpectedly (the server restarted or ran out of memory); nothing was "
+                 "saved. You can save it again.")
+
 
 def read_progress(token: str) -> dict | None:
     _stored_or_done(token)
+    state = _progress(token)
+    if state is not None and state["state"] == "running" and _heartbeat_age(token) > STALE_AFTER_SECONDS:
+        return {**state, "state": "failed", "message": INTERRUPTED, "params": {}}
+    return state
+
+
+def _progress(token: str) -> dict | None:
     path = _path(token, ".progress.json")
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _heartbeat_age(token: str) -> float:
+    try:
+        return time.time() - _path(token, ".heartbeat").stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
 
 
 def _stored_or_done(token: str) -> None:
@@ -559,37 +567,64 @@ def _stored_or_done(token: str) -> None:
     _stored(token)
 
 
-def _write_progress(token: str, **state) -> None:
+def _write_progress(token: str, user_id: int | None, **state) -> None:
     path = _path(token, ".progress.json")
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"user_id": getattr(acting_user(), "id", None), **state}), encoding="utf-8")
+    # One temporary file per thread: the job and its companion may both write.
+    temporary = path.with_name(f"{path.name}.{threading.get_ident()}.tmp")
+    temporary.write_text(json.dumps({"user_id": user_id, **state}), encoding="utf-8")
     temporary.replace(path)
+
+
+def _claim(token: str) -> None:
+    """Create the job's heartbeat file, or refuse: another job of this upload is alive.
+
+    A heartbeat left by a dead process is taken over. Exclusive creation makes a double click start one job.
+    """
+    heartbeat = _path(token, ".heartbeat")
+    if _heartbeat_age(token) > STALE_AFTER_SECONDS:
+        heartbeat.unlink(missing_ok=True)
+    try:
+        os.close(os.open(heartbeat, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        raise DomainError(N_("This import is already running."), field="file") from None
 
 
 def confirm_in_background(token: str) -> None:
     """Start ``confirm`` in a thread acting for this user (same scope, same audit name); poll read_progress."""
     _stored(token)
-    if _path(token, ".progress.json").exists():
-        raise DomainError(N_("This import is already running."), field="file")
+    _claim(token)
     app = current_app._get_current_object()
     user_id = getattr(acting_user(), "id", None)
     remote_address = g.get("import_remote_address")
-    _write_progress(token, state="running", done=0, total=0)
+    _write_progress(token, user_id, state="running", done=0, total=0)
 
     def run():
         with app.test_request_context(environ_base={"REMOTE_ADDR": remote_address or "127.0.0.1"}):
             g.user = app.appbuilder.sm.get_user_by_id(user_id)
             try:
                 counts = confirm(token, lambda done, total: _write_progress(
-                    token, state="running", done=done, total=total))
-                _write_progress(token, state="done", counts=counts)
+                    token, user_id, state="running", done=done, total=total))
+                _write_progress(token, user_id, state="done", counts=counts)
             except DomainError as error:
-                _write_progress(token, state="failed", message=error.message, params=error.params)
+                _write_progress(token, user_id, state="failed", message=error.message, params=error.params)
             except Exception:  # noqa: BLE001 — the page must learn the job ended; the log keeps the trace
                 current_app.logger.exception("import %s failed", token)
-                _write_progress(token, state="failed", message=N_("The import failed; nothing was written."),
-                                params={})
+                _write_progress(token, user_id, state="failed",
+                                message=N_("The import failed; nothing was written."), params={})
             finally:
                 db.session.remove()
 
-    threading.Thread(target=run, name=f"import-{token[:8]}", daemon=True).start()
+    def beat(job: threading.Thread):
+        with app.app_context():
+            heartbeat = _path(token, ".heartbeat")
+            while job.is_alive():
+                heartbeat.touch()
+                job.join(HEARTBEAT_SECONDS)
+            state = _progress(token)
+            if state is None or state["state"] == "running":
+                _write_progress(token, user_id, state="failed", message=INTERRUPTED, params={})
+            heartbeat.unlink(missing_ok=True)
+
+    job = threading.Thread(target=run, name=f"import-{token[:8]}", daemon=True)
+    job.start()
+    threading.Thread(target=beat, args=(job,), name=f"import-{token[:8]}-heartbeat", daemon=True).start()

@@ -5,13 +5,14 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 
 from app.domain.messages import N_, DomainError
+from app.excel import excel_download
 from app.extensions import db
 from app.models import Agency, Employee
 from app.models.activity import OutreachAttendance, OutreachEvent
 from app.security.scope import ScopedInterface, ensure_writable, scoped_select
 from app.services import adoption
 from app.services.activity import today
-from app.views.base import ScopedModelView, excel_download
+from app.views.base import ScopedModelView
 from app.views.fields import LookupField
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from app.domain.messages import N_, DomainError
 from app.services import imports
 from app.views.base import translated
+from app.views.upload_limit import register_upload_limit_page
 
 KINDS = (("employee", _l("Employees")), ("position", _l("Positions")), ("unit", _l("Units")))
 LIST_ENDPOINTS = {"employee": "EmployeeView.list", "position": "PositionView.list", "unit": "UnitView.list"}
@@ -115,3 +116,4 @@ def _summary(counts: dict) -> str:
 def register_import_views(appbuilder) -> None:
     appbuilder.add_view(ImportView, "Import", label=_l("Import from Excel/CSV"), icon="fa-file-import",
                         category="Master Data", category_label=_l("Master Data"), category_icon="fa-sitemap")
+    register_upload_limit_page(appbuilder.app)

@@ -3,9 +3,8 @@ the IKM report per unit and per agency (page with SVG charts, Excel). Menu "Publ
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual
@@ -14,9 +13,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.domain.messages import DomainError
+from app.excel import Bold, Sheet, xlsx_response
 from app.extensions import db
 from app.models import Agency
 from app.models.survey import PERIOD_KINDS, PLAN_STATUSES, ImprovementPlan, SurveyPeriod, SurveyResponse
+from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, scoped_select
 from app.services import survey
 from app.views.base import READ_WRITE_PERMISSIONS, ExcelExport, ScopedModelView, choice_field, translated
@@ -95,7 +96,7 @@ class SurveyResponseView(ExcelExport, ScopedModelView):
     @has_access
     def exclusion_form(self):
         raw_ids = request.values.get("ids", "")
-        ids = [int(value) for value in raw_ids.split(",") if value.isdigit()][:500]
+        ids = [row_id for row_id in map(parse_whole_number, raw_ids.split(",")) if row_id is not None][:500]
         if request.method == "POST":
             return self._set_excluded(ids, True, request.form.get("reason"))
         responses = db.session.scalars(scoped_select(SurveyResponse).where(SurveyResponse.id.in_(ids))).all()
@@ -187,9 +188,7 @@ class IkmReportView(BaseView):
     @has_access
     def unit_excel(self, unit_id, period_id):
         report = self._unit_report_or_404(unit_id, period_id)
-        name = f"IKM-{report.unit.code}-{report.period.start_date:%Y%m%d}.xlsx"
-        return send_file(io.BytesIO(ikm_workbook(report)), as_attachment=True, download_name=name,
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return xlsx_response(f"IKM-{report.unit.code}-{report.period.start_date:%Y%m%d}.xlsx", ikm_sheets(report))
 
     @expose("/agency/<int:agency_id>")
     @has_access
@@ -207,48 +206,34 @@ class IkmReportView(BaseView):
         return self.render_template("survey/ikm_agency.html", report=report, slots=slots, chart=chart)
 
 
-def ikm_workbook(report: survey.UnitIkmReport) -> bytes:
-    """The unit report as an Excel workbook: summary and elements, suggestions, officers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "IKM"
+def ikm_sheets(report: survey.UnitIkmReport) -> list[Sheet]:
+    """The sheets of the unit report's workbook: summary and elements, suggestions, officers."""
     figures = report.figures
-    rows = [
+    summary = [
         [gettext("Service unit"), report.unit.name], [gettext("Agency"), report.unit.agency.name],
         [gettext("Period"), report.period.name, report.period.start_date, report.period.end_date],
         [gettext("Respondents"), figures.respondents], [gettext("Excluded responses"), report.excluded],
         [gettext("Population"), report.period.population], [gettext("Minimum sample"), report.minimum_sample],
-        [gettext("Sample sufficient"), gettext("Yes") if report.sample_sufficient else gettext("No")],
+        [gettext("Sample sufficient"), report.sample_sufficient],
         [gettext("IKM (1–4)"), float(figures.result.ikm) if figures.result else None],
         [gettext("IKM value (25–100)"), float(round(figures.value, 2)) if figures.result else None],
         [gettext("Grade"), f"{figures.grade.letter} {figures.grade.label}" if figures.grade else None],
         [],
-        [gettext("Element"), gettext("Name"), gettext("Respondents"), "NRR", gettext("Value"), gettext("Grade")],
-    ]
-    for row in rows:
-        sheet.append(row)
-    sheet.cell(row=len(rows), column=1).font = Font(bold=True)
-    for score in figures.result.elements if figures.result else ():
-        sheet.append([score.element.code, score.element.name, score.respondents, float(round(score.nrr, 3)),
-                      float(round(score.value, 2)), score.grade.letter])
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 44
-    suggestions = workbook.create_sheet(gettext("Suggestions"))
-    suggestions.append([gettext("Submitted (UTC)"), gettext("Suggestion")])
-    for submitted_at, text in report.suggestions:
-        suggestions.append([submitted_at, text])
-    officers = workbook.create_sheet(gettext("Officers"))
-    officers.append([gettext("Officer"), gettext("Responses"), "U7", "U6"])
-    for officer in report.officers:
-        officers.append([officer.name, officer.responses,
-                         float(round(officer.behaviour_average, 3)) if officer.behaviour_average else None,
-                         float(round(officer.competence_average, 3)) if officer.competence_average else None])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        Bold([gettext("Element"), gettext("Name"), gettext("Respondents"), "NRR", gettext("Value"),
+              gettext("Grade")]),
+    ] + [[score.element.code, score.element.name, score.respondents, float(round(score.nrr, 3)),
+          float(round(score.value, 2)), score.grade.letter]
+         for score in (figures.result.elements if figures.result else ())]
+    # The suggestions are citizens' free text: the writer keeps "=…" and its kin from becoming formulas.
+    suggestions = [Bold([gettext("Submitted (UTC)"), gettext("Suggestion")])] + [
+        [submitted_at, text] for submitted_at, text in report.suggestions]
+    officers = [Bold([gettext("Officer"), gettext("Responses"), "U7", "U6"])] + [
+        [officer.name, officer.responses,
+         float(round(officer.behaviour_average, 3)) if officer.behaviour_average else None,
+         float(round(officer.competence_average, 3)) if officer.competence_average else None]
+        for officer in report.officers]
+    return [Sheet("IKM", summary, widths={"A": 24, "B": 44}), Sheet(gettext("Suggestions"), suggestions),
+            Sheet(gettext("Officers"), officers)]
 
 
 def register_survey_views(appbuilder) -> None:
