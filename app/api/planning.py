@@ -146,6 +146,9 @@ class WorkResultApi(PlanningWrites, ScopedApi):
                                    "supported_result_id", "organization_indicator_id"]
     add_columns = ["work_plan", "group", "order", "description", "supported_result", "organization_indicator"]
     edit_columns = ["group", "order", "description", "supported_result", "organization_indicator"]
+    # A superior's RHK and the agency's indicators lie outside an employee's scope by design:
+    # planning.check_result accepts only the plan's own choices (supportable_results, linkable_indicators).
+    relations_checked_by_validators = frozenset({"supported_result", "organization_indicator"})
     search_columns = ["description", "group", "work_plan"]
     order_columns = ["order"]
     validators = (planning.check_result,)
