@@ -23,6 +23,7 @@ def create_app(**overrides) -> Flask:
     from app import models  # noqa: F401  (register every table in the metadata)
     from app.views.home import HomeView
     from app.security.manager import SiKinerjaSecurityManager
+    from app.documents import freshness
     from app.services import audit
 
     with app.app_context():
@@ -32,17 +33,20 @@ def create_app(**overrides) -> Flask:
             security_manager_class=SiKinerjaSecurityManager, indexview=HomeView)
         appbuilder.init_app(app, db.session)
         audit.install(db.session)
+        freshness.install(db.session)  # a signed document whose record changes says so
         from app.views import register_views
 
         register_views(appbuilder)
 
     from app.cli import register_cli
+    from app.errors import register_error_handlers
     from app.public.survey import register_public_survey
     from app.public.verify import register_public_verify
     from app.web import register_request_hooks
 
     register_cli(app)
     register_request_hooks(app)
+    register_error_handlers(app)
     register_public_survey(app)
     register_public_verify(app)
     return app

@@ -191,7 +191,8 @@ def test_the_certificate_names_the_awardee_with_a_spaced_nip_and_the_award(app):
             Employee.nip == AWARDED_KARYA_SATYA, Nomination.status == "awarded"))
         key = str(nomination.id)
         kind, subject = load_subject("award_certificate", key, UserScope.system())
-        assert subject.signer_employee_id is None  # Karya Satya: the regent's decree, institution signs
+        # Karya Satya: the regent's decree, signed on the regent's behalf by the head of the personnel agency.
+        assert subject.signer_employee_id is not None and subject.context["on_behalf_of"] == "a.n. BUPATI BULUNGAN"
         data = render_pdf(kind, subject)
         with pytest.raises(LookupError):
             load_subject("award_certificate", key, UserScope(agency_ids=frozenset({agency_id("DINKES")})))

@@ -15,6 +15,16 @@ from app.security.scope import UserScope
 
 
 @dataclass(frozen=True)
+class Particulars:
+    """What the public verification page shows so that a person can compare it with the paper in hand."""
+
+    person_name: str = ""        # whose document: the employee (or the awarded unit)
+    person_nip: str = ""         # unformatted; the public page shows it masked (domain.nip.mask_nip)
+    period: str = ""             # e.g. "1 Januari 2026 – 31 Desember 2026"
+    predikat: str = ""           # evaluations only
+
+
+@dataclass(frozen=True)
 class DocumentSubject:
     """What a loader returns: the data of one document, resolved within a scope."""
 
@@ -23,7 +33,16 @@ class DocumentSubject:
     title: str                   # human title, e.g. "SKP 2026 — Budi Santoso, S.Pd."
     context: dict[str, Any]      # template variables
     signer_employee_id: int | None = None   # the official expected to sign (None: institution only)
-    version_key: str = ""        # changes when the underlying data gets a new version (superseding)
+    particulars: Particulars = field(default_factory=Particulars)
+    # Why the record may not be signed yet (an English N_ message), None once it is settled.
+    signing_refusal: str | None = None
+    # False once a newer version of the record exists (a revised SKP, a corrected evaluation): a signed copy
+    # of this one no longer shows the record as it stands.
+    current: bool = True
+    # Context keys with figures of the whole agency as of the day (the predikat distribution ...): left out of
+    # the fingerprint (app.documents.fingerprint), so that a colleague's evaluation does not make this
+    # document's signed copy outdated.
+    ambient: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,8 @@ class DocumentKind:
     template: str                # path under reports/, e.g. "skp.html"
     load: Callable[[str, UserScope], DocumentSubject]   # raises LookupError when missing or out of scope
     landscape: bool = False
+    # A report of figures as of its date (the agency summary): later figures never make a signed copy outdated.
+    snapshot: bool = False
     options: dict[str, Any] = field(default_factory=dict)
 
 

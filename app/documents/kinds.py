@@ -11,22 +11,24 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import lazyload, selectinload
 
-from app.documents.catalogue import DocumentKind, DocumentSubject, register
-from app.documents.render import Choice, Person, choices, indonesian_date
+from app.documents.catalogue import DocumentKind, DocumentSubject, Particulars, register
+from app.documents.render import Choice, Person, choices, indonesian_date, period_range
 from app.domain.distribution import OrganizationPredikat
+from app.domain.messages import N_
 from app.domain.predikat import Predikat, Rating
 from app.extensions import db
 from app.models import Agency, CoreValue, Employee, Position
-from app.models.evaluation import Evaluation
+from app.models.evaluation import Evaluation, EvaluationRealisation
 from app.models.planning import OrganizationIndicator, Period, WorkPlan
 from app.models.survey import SurveyPeriod
+from app.parsing import parse_whole_number
 from app.security.scope import UserScope, read_filter
 from app.services import evaluation as evaluations
 from app.services.planning import holder_of, is_head_of_agency
 
-KEY = re.compile(r"[0-9]{1,12}")
 AGENCY_PERIOD_KEY = re.compile(r"([0-9]{1,12})-([0-9]{1,12})")
 QUARTERS = ("TRIWULAN I", "TRIWULAN II", "TRIWULAN III", "TRIWULAN IV")
 FINAL_WINDOW = "AKHIR"
@@ -50,8 +52,18 @@ DEFAULT_RECOMMENDATION = "Mempertahankan kinerja dan mengembangkan kompetensi se
 
 # --- scoped look-ups -------------------------------------------------------------------------------
 
-def _scoped(model, ident: int, scope: UserScope):
-    statement = select(model).where(model.id == ident)
+# What a document does not print is not loaded, and what it prints is not reached through long chains of
+# eager loads: SQLAlchemy compiles (does not cache) every statement of a loader path deeper than ten steps
+# (Evaluation → realisation → indicator → result → plan → employee → position → unit ...), which cost an
+# evaluation form some 15 statement compilations per signature. The plan and its indicators are loaded
+# from the plan anyway; the realisations and feedback only need their own columns.
+PLAN_LOAD = (lazyload(WorkPlan.approved_by), lazyload(WorkPlan.previous_version))
+EVALUATION_LOAD = (selectinload(Evaluation.realisations).lazyload(EvaluationRealisation.result_indicator),
+                   selectinload(Evaluation.feedback).lazyload("*"), lazyload(Evaluation.previous))
+
+
+def _scoped(model, ident: int, scope: UserScope, options=()):
+    statement = select(model).where(model.id == ident).options(*options)
     condition = read_filter(model, scope)
     if condition is not None:
         statement = statement.where(condition)
@@ -62,9 +74,10 @@ def _scoped(model, ident: int, scope: UserScope):
 
 
 def _id(key: str) -> int:
-    if not isinstance(key, str) or not KEY.fullmatch(key):
+    row_id = parse_whole_number(key) if isinstance(key, str) else None
+    if row_id is None:  # not a number, or beyond any id
         raise LookupError(key)
-    return int(key)
+    return row_id
 
 
 def _superior_of(employee: Employee | None) -> Employee | None:
@@ -142,16 +155,55 @@ def _behaviours(plan: WorkPlan, feedback: dict | None = None) -> list[dict]:
             for index, value in enumerate(values, start=1)]
 
 
+# --- when a record is settled enough to be signed ---------------------------------------------------
+# (policy) A signature says "this is the record as it stands"; only a record that its workflow has settled
+# is signed, so the signed paper does not show a plan or a rating that is still being worked on. Each loader
+# puts the answer in ``DocumentSubject.signing_refusal``; app.services.documents refuses to sign on it.
+
+def skp_signing_refusal(plan: WorkPlan) -> str | None:
+    """An SKP is signed once its evaluator approved it (under PermenPANRB 6/2022 the evaluator sets the SKP);
+    a draft, submitted or returned plan may still change."""
+    if plan.status != "approved":
+        return N_("Only an approved SKP can be signed: it is signed once the evaluator has approved it.")
+    return None
+
+
+def evaluation_signing_refusal(evaluation: Evaluation) -> str | None:
+    """An evaluation is signed once it has left the evaluator's draft with both ratings (work result and
+    behaviour) and the predikat they give (RULES §5)."""
+    rated = None not in (evaluation.work_result_rating, evaluation.behaviour_rating, evaluation.predikat)
+    if evaluation.status == "draft" or not rated:
+        return N_("An evaluation can be signed only once it has left draft with both ratings and the predikat "
+                  "given.")
+    return None
+
+
+NEWER_VERSION_EXISTS = N_("A newer version of this record exists; sign the newest version instead.")
+
+
+def _plan_is_current(plan: WorkPlan) -> bool:
+    """No revision (version n+1) of this SKP exists."""
+    return not db.session.scalar(select(exists().where(WorkPlan.previous_version_id == plan.id)))
+
+
+def _evaluation_is_current(evaluation: Evaluation) -> bool:
+    """No correction (version n+1) of this evaluation exists."""
+    return not db.session.scalar(select(exists().where(Evaluation.previous_id == evaluation.id)))
+
+
 # --- SKP -------------------------------------------------------------------------------------------
 
 def load_skp(key: str, scope: UserScope) -> DocumentSubject:
-    plan = _scoped(WorkPlan, _id(key), scope)
+    plan = _scoped(WorkPlan, _id(key), scope, PLAN_LOAD)
     approach, audience = APPROACH_HEADINGS.get(plan.approach, APPROACH_HEADINGS["kuantitatif"])
     employee = _person(plan.employee, plan.position)
+    current = _plan_is_current(plan)
     return DocumentSubject(
         key=str(plan.id), agency_id=plan.agency_id, signer_employee_id=plan.evaluator_id,
         title=f"SKP {plan.period.year} — {plan.employee.name}",
-        version_key=f"v{plan.version}-{plan.status}-{plan.row_version}",
+        particulars=Particulars(person_name=plan.employee.name, person_nip=plan.employee.nip,
+                                period=period_range(plan.period.start_date, plan.period.end_date)),
+        signing_refusal=skp_signing_refusal(plan) or (None if current else NEWER_VERSION_EXISTS), current=current,
         context={
             "kop_agency": _kop(plan.agency), "approach_heading": approach, "audience_heading": audience,
             "qualitative": plan.approach == "kualitatif",
@@ -214,6 +266,20 @@ def _rating_context(evaluation: Evaluation) -> dict:
     }
 
 
+def _evaluation_state(evaluation: Evaluation) -> dict:
+    """The DocumentSubject fields the evaluation form and the Dokumen Evaluasi share."""
+    current = _evaluation_is_current(evaluation)
+    return {"particulars": Particulars(person_name=evaluation.employee.name, person_nip=evaluation.employee.nip,
+                                       period=period_range(evaluation.window_start, evaluation.window_end),
+                                       predikat=_label(Predikat, evaluation.predikat) or ""),
+            "signing_refusal": evaluation_signing_refusal(evaluation) or (None if current else NEWER_VERSION_EXISTS),
+            "current": current}
+
+
+# The agency's predikat distribution as of the day: printed for context, not part of this evaluation's record.
+EVALUATION_AMBIENT = frozenset({"distribution"})
+
+
 def _evaluation_header(evaluation: Evaluation) -> dict:
     window_choices, window_name = _window_choices(evaluation)
     return {"kop_agency": _kop(evaluation.agency), "window_choices": window_choices, "window_name": window_name,
@@ -224,7 +290,7 @@ def _evaluation_header(evaluation: Evaluation) -> dict:
 
 
 def load_evaluation(key: str, scope: UserScope) -> DocumentSubject:
-    evaluation = _scoped(Evaluation, _id(key), scope)
+    evaluation = _scoped(Evaluation, _id(key), scope, EVALUATION_LOAD)
     plan = evaluation.work_plan
     approach, audience = APPROACH_HEADINGS.get(plan.approach, APPROACH_HEADINGS["kuantitatif"])
     result_feedback, value_feedback = {}, {}
@@ -237,7 +303,7 @@ def load_evaluation(key: str, scope: UserScope) -> DocumentSubject:
     return DocumentSubject(
         key=str(evaluation.id), agency_id=evaluation.agency_id, signer_employee_id=evaluation.evaluator_id,
         title=f"Evaluasi Kinerja {evaluation.window_start.year} — {evaluation.employee.name}",
-        version_key=f"v{evaluation.version}-{evaluation.status}-{evaluation.row_version}",
+        **_evaluation_state(evaluation), ambient=EVALUATION_AMBIENT,
         context={
             **_evaluation_header(evaluation), **_evaluation_people(evaluation), **_organization(evaluation),
             **_rating_context(evaluation),
@@ -252,7 +318,7 @@ def load_evaluation(key: str, scope: UserScope) -> DocumentSubject:
 # --- Dokumen Evaluasi Kinerja Pegawai (annual) -----------------------------------------------------
 
 def load_evaluation_document(key: str, scope: UserScope) -> DocumentSubject:
-    evaluation = _scoped(Evaluation, _id(key), scope)
+    evaluation = _scoped(Evaluation, _id(key), scope, EVALUATION_LOAD)
     if evaluation.kind != "ANNUAL":
         raise LookupError(f"evaluation {key} is not annual")
     indicators = db.session.scalars(select(OrganizationIndicator).where(
@@ -264,7 +330,7 @@ def load_evaluation_document(key: str, scope: UserScope) -> DocumentSubject:
     return DocumentSubject(
         key=str(evaluation.id), agency_id=evaluation.agency_id, signer_employee_id=evaluation.evaluator_id,
         title=f"Dokumen Evaluasi Kinerja {evaluation.window_start.year} — {evaluation.employee.name}",
-        version_key=f"v{evaluation.version}-{evaluation.status}-{evaluation.row_version}",
+        **_evaluation_state(evaluation), ambient=EVALUATION_AMBIENT | {"organization_achievement"},
         context={
             **_evaluation_header(evaluation), **_evaluation_people(evaluation), **_organization(evaluation),
             **_rating_context(evaluation),
@@ -288,7 +354,10 @@ def load_ikm_report(key: str, scope: UserScope) -> DocumentSubject:
     return DocumentSubject(
         key=str(period.id), agency_id=period.agency_id, signer_employee_id=head.id if head else None,
         title=f"Laporan IKM {period.unit.name} {period.name}",
-        version_key=f"{figures.respondents}-{report.excluded}",
+        particulars=Particulars(person_name=period.unit.name, period=period_range(period.start_date,
+                                                                                  period.end_date)),
+        # The earlier periods' figures are printed for comparison; they are not this report's record.
+        ambient=frozenset({"trend"}),
         context={
             "kop_agency": _kop(period.unit.agency), "unit_name": period.unit.name, "period_name": period.name,
             "period_text": _period_text(period.start_date, period.end_date),
@@ -327,8 +396,8 @@ def load_agency_summary(key: str, scope: UserScope) -> DocumentSubject:
     match = AGENCY_PERIOD_KEY.fullmatch(key or "")
     if match is None:
         raise LookupError(key)
-    agency = _scoped(Agency, int(match[1]), scope)
-    period = _scoped(Period, int(match[2]), scope)
+    agency = _scoped(Agency, _id(match[1]), scope)
+    period = _scoped(Period, _id(match[2]), scope)
     indicators = db.session.scalars(select(OrganizationIndicator).where(
         OrganizationIndicator.agency_id == agency.id, OrganizationIndicator.period_id == period.id)
         .order_by(OrganizationIndicator.id))
@@ -341,7 +410,8 @@ def load_agency_summary(key: str, scope: UserScope) -> DocumentSubject:
     evaluated = sum(distribution.counts.values())
     return DocumentSubject(
         key=f"{agency.id}-{period.id}", agency_id=agency.id, signer_employee_id=head.id if head else None,
-        title=f"Ringkasan Kinerja {agency.name} {period.year}", version_key=today.isoformat(),
+        title=f"Ringkasan Kinerja {agency.name} {period.year}",
+        particulars=Particulars(person_name=agency.name, period=period_range(period.start_date, period.end_date)),
         context={
             "kop_agency": _kop(agency), "agency_name": agency.name, "period_name": period.name,
             "year": period.year, "as_of": today,
@@ -395,4 +465,4 @@ EVALUATION_DOCUMENT = register(DocumentKind("evaluation_document", _l("Employee 
 IKM_REPORT = register(DocumentKind("ikm_report", _l("Public satisfaction (IKM) report"), "ikm_report.html",
                                    load_ikm_report, options={"reader_resource": "IkmReport"}))
 AGENCY_SUMMARY = register(DocumentKind("agency_summary", _l("Agency performance summary"), "agency_summary.html",
-                                       load_agency_summary, options={"reader_resource": "Agency"}))
+                                       load_agency_summary, snapshot=True, options={"reader_resource": "Agency"}))

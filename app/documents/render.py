@@ -18,6 +18,7 @@ import datetime as dt
 import mimetypes
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -26,7 +27,7 @@ import segno
 from babel.dates import format_date, format_datetime, get_timezone
 from flask import current_app
 from flask_babel import force_locale, gettext
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, meta, select_autoescape
 from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -127,6 +128,11 @@ def indonesian_date(value) -> str:
     return format_date(value, "d MMMM y", locale=DOCUMENT_LOCALE)
 
 
+def period_range(start, end) -> str:
+    """1 Januari 2026 – 31 Desember 2026."""
+    return f"{indonesian_date(start)} – {indonesian_date(end)}"
+
+
 def _local(moment: dt.datetime) -> dt.datetime:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
     return aware.astimezone(_timezone())
@@ -209,6 +215,24 @@ def _environment() -> Environment:
     environment.filters.update(tanggal=indonesian_date, angka=decimal, persen=percent,
                                nip=format_nip, css_string=css_string)
     return environment
+
+
+@lru_cache(maxsize=None)
+def printed_variables(template: str) -> frozenset[str]:
+    """The context variables that ``template`` (with the templates it extends, imports or includes) reads:
+    what of a subject's context can appear on the page."""
+    environment = _environment()
+    names: set[str] = set()
+    pending, seen = [template], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = environment.parse(environment.loader.get_source(environment, name)[0])
+        names |= meta.find_undeclared_variables(tree)
+        pending.extend(reference for reference in meta.find_referenced_templates(tree) if reference)
+    return frozenset(names)
 
 
 # --- rendering -------------------------------------------------------------------------------------

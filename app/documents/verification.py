@@ -1,9 +1,13 @@
-"""Is this a genuine, unaltered document issued by SiKinerja? — by its code or by its bytes.
+"""Is this a genuine, unaltered document issued by SiKinerja, and does it still show the record as it stands?
+— by its code or by its bytes.
 
 A document is genuine when its SHA-256 matches a signed document on record and its PAdES signature
 validates with pyHanko against the configured trust roots (SIGNING_TRUST_ROOTS): intact, trusted,
-covering the entire file. The answer (``Verification``) carries only what a verifier needs — no
-employee data beyond the document's title, no bytes.
+covering the entire file. It still holds while its status is valid and its record unchanged: the record is
+re-loaded and its fingerprint compared with the one signed (fingerprint.changed_since), which also catches the
+changes app.documents.freshness did not see. The answer (``Verification``) carries only what a verifier
+needs to compare with the paper — kind, whose document (name, NIP masked), period, predikat, signer and
+time — and the particulars only while the record still matches what was signed; never the bytes.
 """
 from __future__ import annotations
 
@@ -25,9 +29,12 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from sqlalchemy import select
 
-from app.documents.catalogue import kind_of
+from app.documents.catalogue import Particulars, kind_of, load_subject
+from app.documents.fingerprint import changed_since, fingerprint
+from app.domain.nip import mask_nip
 from app.extensions import db
 from app.models.document import SignedDocument
+from app.security.scope import UserScope
 
 log = logging.getLogger(__name__)
 # Where the public verification pages live (app.public.verify); printed in every QR code.
@@ -47,6 +54,16 @@ def trust_roots() -> list:
             continue
         roots.extend(load_certs_from_pemder([path]))
     return roots
+
+
+def carries_no_signature(pdf: bytes) -> bool:
+    """True when the file reads as a PDF with no signature at all (an unsigned print); False for a signed or
+    unreadable file."""
+    try:
+        return not PdfFileReader(BytesIO(pdf), strict=False).embedded_signatures
+    except Exception as error:  # noqa: BLE001 — uploaded bytes may break the parser anywhere: not "unsigned"
+        log.info("reading an uploaded PDF failed: %r", error)
+        return False
 
 
 def signature_is_sound(pdf: bytes) -> bool:
@@ -91,10 +108,26 @@ class Verification:
     signer_name: str = ""
     signer_title: str = ""
     signed_at: dt.datetime | None = None
-    status: str | None = None          # valid / superseded / revoked
+    status: str | None = None          # valid / changed / superseded / revoked
+    changed_at: dt.datetime | None = None   # when the record changed after signing, if known
     superseded_by_code: str | None = None
     revoked_at: dt.datetime | None = None
     revocation_reason: str | None = None
+    person_name: str = ""
+    person_nip: str = ""               # masked
+    period: str = ""
+    predikat: str = ""
+    unsigned: bool = False             # an uploaded PDF with no electronic signature at all
+
+
+def _record_check(document: SignedDocument) -> tuple[bool, Particulars | None]:
+    """Whether the record changed since signing, and its particulars while they are still the ones signed."""
+    try:
+        kind, subject = load_subject(document.kind_code, document.subject_key, UserScope.system())
+    except LookupError:
+        return True, None
+    unchanged = fingerprint(kind, subject) == document.version_key
+    return changed_since(kind, subject, document.version_key), subject.particulars if unchanged else None
 
 
 def _answer(document: SignedDocument, genuine: bool, sha256: str) -> Verification:
@@ -102,12 +135,20 @@ def _answer(document: SignedDocument, genuine: bool, sha256: str) -> Verificatio
         kind_title = str(kind_of(document.kind_code).title)
     except LookupError:
         kind_title = document.kind_code
+    changed, particulars = _record_check(document)
+    status = document.status
+    changed_at = document.superseded_at if status == "changed" else None
+    if status == "valid" and changed:
+        status = "changed"   # a change app.documents.freshness did not see: since when is unknown
+    particulars = particulars or Particulars()
     superseded_by = document.superseded_by
     return Verification(
         genuine=genuine, sha256=sha256, code=document.code, kind_title=kind_title, subject_title=document.title,
         signer_name=document.signer_name, signer_title=document.signer_title, signed_at=document.signed_at,
-        status=document.status, superseded_by_code=superseded_by.code if superseded_by else None,
-        revoked_at=document.revoked_at, revocation_reason=document.revocation_reason)
+        status=status, changed_at=changed_at, superseded_by_code=superseded_by.code if superseded_by else None,
+        revoked_at=document.revoked_at, revocation_reason=document.revocation_reason,
+        person_name=particulars.person_name, person_nip=mask_nip(particulars.person_nip),
+        period=particulars.period, predikat=particulars.predikat)
 
 
 def verify_code(code: str) -> Verification | None:
@@ -125,5 +166,5 @@ def verify_bytes(pdf: bytes) -> Verification:
     sha256 = sha256_of(pdf)
     document = db.session.scalar(select(SignedDocument).where(SignedDocument.sha256 == sha256))
     if document is None:
-        return Verification(genuine=False, sha256=sha256)
+        return Verification(genuine=False, sha256=sha256, unsigned=carries_no_signature(pdf))
     return _answer(document, signature_is_sound(pdf), sha256)

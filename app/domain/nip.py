@@ -205,11 +205,39 @@ def format_nip(number: CivilServantNumber | str) -> str:
     digits = "".join(str(number).split())
     if len(digits) != NIP_LENGTH or not _ASCII_DIGITS.fullmatch(digits):
         return str(number)
+    return _grouped(digits, digits)
+
+
+def _grouped(digits: str, shown: str) -> str:
+    """``shown`` (``digits`` or a masked copy) split into the parts of the layout that ``digits`` has."""
     if digits[12] == PPPK_MARKER:
-        groups = (digits[0:8], digits[8:12], digits[12], digits[13], digits[14], digits[15:])
+        groups = (shown[0:8], shown[8:12], shown[12], shown[13], shown[14], shown[15:])
     else:
-        groups = (digits[0:8], digits[8:14], digits[14], digits[15:])
+        groups = (shown[0:8], shown[8:14], shown[14], shown[15:])
     return " ".join(groups)
+
+
+MASK = "*"
+# Digits 9–14: the TMT CPNS of a PNS; the year first appointed, the PPPK marker and the contract count of a PPPK.
+_MASKED_FROM, _MASKED_TO = 8, 14
+_UNMASKED_TAIL = 3
+
+
+def mask_nip(number: CivilServantNumber | str | None) -> str:
+    """The NIP / NI PPPK for a public page: grouped like ``format_nip`` with the middle six digits masked,
+    e.g. "19871210 ****** 1 001" (PNS) or "20001231 **** * * 1 001" (PPPK).
+
+    A person holding the paper can compare the visible parts with it; a stranger who reads the public
+    verification page does not learn the whole number (UU 27/2022 on personal data: disclose no more than
+    the purpose needs). Anything that is not 18 digits keeps only its last three characters visible, so a
+    legacy or mistyped number is never shown whole either.
+    """
+    digits = "".join(str("" if number is None else number).split())
+    if len(digits) != NIP_LENGTH or not _ASCII_DIGITS.fullmatch(digits):
+        visible = digits[-_UNMASKED_TAIL:] if len(digits) > _UNMASKED_TAIL else ""
+        return MASK * (len(digits) - len(visible)) + visible
+    masked = digits[:_MASKED_FROM] + MASK * (_MASKED_TO - _MASKED_FROM) + digits[_MASKED_TO:]
+    return _grouped(digits, masked)
 
 
 def appointment_date(number: CivilServantNumber | str, *, today: date | None = None) -> date:

@@ -17,8 +17,11 @@ from app.models.audit import utcnow
 from app.models.employee import Employee
 from app.models.organization import Agency, choice_label
 
-DOCUMENT_STATUSES = (("valid", _l("Valid")), ("superseded", _l("Superseded by a newer version")),
-                     ("revoked", _l("Revoked")))
+# valid: shows the record as it stands; changed: the record changed after signing (app.documents.freshness);
+# superseded: signed again; revoked: withdrawn by HR with a reason. ``superseded_at`` holds the moment of
+# "changed" and of "superseded".
+DOCUMENT_STATUSES = (("valid", _l("Valid")), ("changed", _l("Data changed after signing")),
+                     ("superseded", _l("Superseded by a newer version")), ("revoked", _l("Revoked")))
 # The only columns of a signed document that may change after signing.
 STATUS_COLUMNS = frozenset({"status", "superseded_by_id", "superseded_at", "revoked_at", "revocation_reason",
                             "revoked_by"})
@@ -85,6 +88,7 @@ class SignedDocument(Model):
     subject_key = Column(String(64), nullable=False)
     agency_id = Column(Integer, ForeignKey("agency.id"), nullable=False, index=True)
     title = Column(String(300), nullable=False)
+    # The fingerprint (SHA-256) of the data the PDF shows, as signed (app.documents.fingerprint).
     version_key = Column(String(64), nullable=False, default="")
     sha256 = Column(String(64), nullable=False, unique=True)
     size = Column(Integer, nullable=False)

@@ -1,7 +1,9 @@
 """Public verification of signed documents, without login: by the code in the QR (GET /verify/<code>) or
-by uploading the PDF (GET/POST /verify/). The page says whether the document is genuine and unaltered,
-what it is, who signed it and when, and its status — nothing else: no download, no employee data beyond
-the document's title. Rate-limited per client like the public survey; the upload form carries a CSRF token.
+by uploading the PDF (GET/POST /verify/). The page says whether the document is genuine and unaltered and
+whether it still shows the record as it stands, and what a person needs to compare it with the paper in
+hand: kind, whose document (the NIP masked), period, predikat, who signed it and when (Indonesian date,
+WITA) — nothing else, no download. Rate-limited per client like the public survey; the upload form carries a
+CSRF token.
 """
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from flask_babel import get_locale, gettext
 from flask_limiter.util import get_remote_address
 
 from app.documents import verification
+from app.documents.render import indonesian_moment
 from app.public.survey import choose_language
-from app.views.base import format_moment
 
 UPLOAD_FIELD = "pdf"
 PDF_SIGNATURE = b"%PDF-"
@@ -20,8 +22,9 @@ PDF_HEADER_WINDOW = 1024
 
 
 def _page(template: str, status: int = 200, **context):
+    # Moments as printed on the stamp (Indonesian date, WITA), so that they read the same as the paper.
     return render_template(f"public/{template}", english=str(get_locale()) == "en", kiosk=False,
-                           format_moment=format_moment, **context), status
+                           moment=indonesian_moment, **context), status
 
 
 def _upload_limit() -> int:

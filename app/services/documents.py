@@ -6,8 +6,11 @@ nothing written). Rules:
   subject names them as signer (``DocumentSubject.signer_employee_id``); Admin and HR Admin sign with the
   institution's certificate, which only Admin configures;
 * a passphrase opens the key store for one call and is never stored, logged or audited;
-* a signed document never changes: its bytes and SHA-256 are written once; signing the same kind and
-  subject again supersedes the earlier valid versions; Admin or HR Admin revoke a version with a reason.
+* only a settled record is signed (``DocumentSubject.signing_refusal``, set by each kind's loader: an approved
+  SKP, an evaluation past draft with its ratings and predikat, a granted award with a named signatory);
+* a signed document never changes: its bytes and SHA-256 are written once, with the fingerprint of the data
+  the PDF shows; signing the same kind and subject again supersedes the earlier valid versions, a change of
+  the record marks them "changed" (app.documents.freshness); Admin or HR Admin revoke a version with a reason.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.documents.catalogue import DocumentKind, DocumentSubject, load_subject
+from app.documents.fingerprint import changed_since, fingerprint
 from app.documents.render import DOCUMENT_LOCALE, DOCUMENT_PLACE, SignatureStamp, render_pdf
 from app.documents.signing import CertificateInfo, LocalPkcs12Signer, Signer, open_pkcs12
 from app.documents.test_ca import issue_pkcs12, load_or_create_demo_ca
@@ -183,6 +187,8 @@ def sign_subject(kind_code: str, key: str, *, credential_id: int, passphrase: st
     """Sign one document as ``actor``: render with the stamp, sign, store the bytes and their SHA-256, and
     supersede the earlier valid versions. LookupError when the subject is unknown or out of ``scope``."""
     kind, subject = load_subject(kind_code, key, scope)
+    if subject.signing_refusal:
+        raise DomainError(subject.signing_refusal)
     credential = next((c for c in signing_credentials(subject, actor) if c.id == credential_id), None)
     if credential is None:
         raise DomainError(N_("You may not sign this document with this certificate."), field="credential")
@@ -193,15 +199,17 @@ def sign_subject(kind_code: str, key: str, *, credential_id: int, passphrase: st
 
     def work():
         # Supersede first: the partial unique index then lets only one of two simultaneous signers commit.
+        # A version whose data changed keeps saying so, and points to this one as well.
         earlier = list(db.session.scalars(select(SignedDocument).where(
             SignedDocument.kind_code == kind.code, SignedDocument.subject_key == subject.key,
-            SignedDocument.status == "valid")))
+            SignedDocument.status.in_(("valid", "changed")), SignedDocument.superseded_by_id.is_(None))))
         for version in earlier:
-            version.status, version.superseded_at = "superseded", stamp.signed_at
+            if version.status == "valid":
+                version.status, version.superseded_at = "superseded", stamp.signed_at
         db.session.flush()
         document = SignedDocument(
             code=stamp.code, kind_code=kind.code, subject_key=subject.key, agency_id=subject.agency_id,
-            title=subject.title[:300], version_key=subject.version_key[:64], sha256=sha256_of(pdf), size=len(pdf),
+            title=subject.title[:300], version_key=fingerprint(kind, subject), sha256=sha256_of(pdf), size=len(pdf),
             signer_name=stamp.signer_name[:200], signer_nip=stamp.signer_nip,
             signer_title=stamp.signer_title[:200], signer_employee_id=credential.employee_id,
             credential_id=credential.id, signed_at=stamp.signed_at, status="valid")
@@ -245,6 +253,13 @@ def versions(kind_code: str, key: str) -> list[SignedDocument]:
     return list(db.session.scalars(select(SignedDocument).where(
         SignedDocument.kind_code == kind_code, SignedDocument.subject_key == key)
         .order_by(SignedDocument.signed_at.desc(), SignedDocument.id.desc())))
+
+
+def outdated_codes(kind: DocumentKind, subject: DocumentSubject, signed: list[SignedDocument]) -> set[str]:
+    """The codes of the versions still marked valid that no longer show the record as it stands (a change
+    the session did not see, e.g. a renamed unit: app.documents.freshness)."""
+    return {document.code for document in signed
+            if document.status == "valid" and changed_since(kind, subject, document.version_key)}
 
 
 def signed_document(code: str, scope: UserScope) -> SignedDocument:

@@ -12,16 +12,13 @@ from flask_babel import gettext, lazy_gettext as _l
 from app.documents.catalogue import kind_of
 from app.documents.signing import PKCS12_MAX_BYTES
 from app.domain.messages import DomainError
+from app.parsing import parse_whole_number
 from app.security.scope import current_scope
 from app.services import documents
 from app.views.base import format_moment, translated
 from app.views.documents_print import ensure_area_readable, readable_subject
 
 CERTIFICATE_FIELD = "pkcs12"
-
-
-def _int(value):
-    return int(value) if (value or "").isdigit() else None
 
 
 def _uploaded_pkcs12() -> bytes:
@@ -43,18 +40,22 @@ class DocumentView(BaseView):
         ensure_area_readable(kind_of(document.kind_code))
         return document
 
+    def _page(self, kind, subject, status: int = 200):
+        user = g.user
+        versions = documents.versions(kind.code, subject.key)
+        return self.render_template(
+            "documents/document.html", kind=kind, subject=subject, versions=versions,
+            outdated=documents.outdated_codes(kind, subject, versions),
+            may_sign=documents.may_sign(subject, user), credentials=documents.signing_credentials(subject, user),
+            may_revoke=documents.may_revoke(user), format_moment=format_moment,
+            signing_refusal=gettext(subject.signing_refusal) if subject.signing_refusal else None,
+            print_url=url_for("DocumentPrintView.print_pdf", kind_code=kind.code, key=subject.key)
+            if self.appbuilder.sm.has_access("can_read", "DocumentPrint") else None), status
+
     @expose("/<kind_code>/<key>")
     @has_access
     def document(self, kind_code, key):
-        kind, subject = readable_subject(kind_code, key)
-        user = g.user
-        return self.render_template(
-            "documents/document.html", kind=kind, subject=subject,
-            versions=documents.versions(kind.code, subject.key),
-            may_sign=documents.may_sign(subject, user), credentials=documents.signing_credentials(subject, user),
-            may_revoke=documents.may_revoke(user), format_moment=format_moment,
-            print_url=url_for("DocumentPrintView.print_pdf", kind_code=kind.code, key=subject.key)
-            if self.appbuilder.sm.has_access("can_read", "DocumentPrint") else None)
+        return self._page(*readable_subject(kind_code, key))
 
     @expose("/<kind_code>/<key>/sign", methods=["POST"])
     @has_access
@@ -64,11 +65,13 @@ class DocumentView(BaseView):
             abort(403)
         try:
             document = documents.sign_subject(
-                kind.code, subject.key, credential_id=_int(request.form.get("credential")),
+                kind.code, subject.key, credential_id=parse_whole_number(request.form.get("credential")),
                 passphrase=request.form.get("passphrase", ""), scope=current_scope(), actor=g.user)
-            flash(gettext("The document was signed; verification code %(code)s.", code=document.code), "info")
         except DomainError as error:
+            # Refused (not settled, wrong certificate or passphrase): the page again with the reason, nothing signed.
             flash(translated(error), "danger")
+            return self._page(kind, subject, 400)
+        flash(gettext("The document was signed; verification code %(code)s.", code=document.code), "info")
         return redirect(url_for("DocumentView.document", kind_code=kind.code, key=subject.key))
 
     @expose("/signed/<code>.pdf")

@@ -5,7 +5,7 @@ import pytest
 
 from app.domain.messages import DomainError
 from app.domain.nip import (
-    CivilServantNumber, EmploymentType, InvalidNumber, appointment_date, format_nip, parse_nip,
+    CivilServantNumber, EmploymentType, InvalidNumber, appointment_date, format_nip, mask_nip, parse_nip,
 )
 
 TODAY = date(2025, 1, 15)
@@ -313,3 +313,26 @@ def test_a_pppk_number_has_no_appointment_date():
     with pytest.raises(DomainError) as caught:
         appointment_date("200012312024211001")
     assert caught.value.field == "appointment"
+
+
+# --- masking for public pages -----------------------------------------------------------------
+
+@pytest.mark.parametrize("number,shown", [
+    ("198712102014011001", "19871210 ****** 1 001"),
+    ("19871210 201401 1 001", "19871210 ****** 1 001"),   # the display form masks the same way
+    ("200012312024211001", "20001231 **** * * 1 001"),   # PPPK: year, marker and contract count hidden
+    ("12345678", "*****678"),                             # not a NIP: only the last three stay visible
+    ("19860926201505100A", "***************00A"),
+    ("12", "**"),
+    ("", ""),
+    (None, ""),
+])
+def test_mask_nip(number, shown):
+    assert mask_nip(number) == shown
+
+
+def test_a_masked_nip_never_contains_the_appointment_digits():
+    number = "198609262015051001"
+    masked = mask_nip(number)
+    assert "201505" not in masked.replace(" ", "") and number not in masked.replace(" ", "")
+    assert format_nip(number).split(" ")[0] == masked.split(" ")[0]
