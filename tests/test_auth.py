@@ -106,13 +106,15 @@ def account(username):
         return {"id": user.id, "first_name": user.first_name, "last_name": user.last_name,
                 "username": user.username, "email": user.email, "active": "y",
                 "roles": [str(role.id) for role in user.roles], "role_names": {r.name for r in user.roles},
-                "agencies": {agency.code for agency in user.agencies}}
+                "agencies": {agency.code for agency in user.agencies},
+                "employee": str(user.employee.id) if user.employee else ""}
 
 
 def edit_account(client, username, **changes):
     form = account(username)
     token = csrf_token(client, f"/users/edit/{form['id']}")
-    data = {key: form[key] for key in ("first_name", "last_name", "username", "email", "active", "roles")}
+    # As the browser posts it: the linked employee stays linked unless the change says otherwise.
+    data = {key: form[key] for key in ("first_name", "last_name", "username", "email", "active", "roles", "employee")}
     data.update(changes, csrf_token=token)
     return client.post(f"/users/edit/{form['id']}", data=data, follow_redirects=True)
 

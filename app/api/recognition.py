@@ -4,9 +4,9 @@
   best-unit candidates with their evidence, within the caller's scope.
 * ``GET /api/v1/recognition/nominations?status=`` — nominations the caller may see.
 * ``POST /api/v1/recognition/nominations`` {"award_type_id", "period", "employee_id" | "unit_id",
-  "justification", "exception_reason"} — HR Admin, or an Agency Admin within their agencies.
+  "justification", "exception_reason"} — HR Admin, or an Agency Admin within their agencies; never oneself.
 * ``POST /api/v1/recognition/nominations/<id>/approve``, ``/award`` {"decree_number", "decree_date"},
-  ``/reject`` {"note"} — HR Admin.
+  ``/reject`` {"note"} — HR Admin, never on a nomination of themselves.
 400 {"message"} on refusal (duplicate for the period, ineligible without exception, wrong step), 404 out of scope.
 """
 import datetime as dt
@@ -19,6 +19,7 @@ from app.domain.messages import N_, DomainError
 from app.extensions import db
 from app.models import Employee, Unit
 from app.models.recognition import AwardType, Nomination
+from app.parsing import parse_whole_number
 from app.security.scope import scoped_select
 from app.services import recognition
 from app.services.activity import today
@@ -49,10 +50,6 @@ def candidate_json(candidate) -> dict:
             "score": float(candidate.score) if candidate.score is not None else None}
 
 
-def _int(value):
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 class RecognitionApi(BaseApi):
     resource_name = "recognition"
     class_permission_name = "Recognition"
@@ -69,10 +66,9 @@ class RecognitionApi(BaseApi):
     @protect()
     @safe
     def candidates(self):
-        agency = request.args.get("agency", "")
         try:
             groups = recognition.candidates(request.args.get("period") or str(today().year), today(),
-                                            int(agency) if agency.isdigit() else None)
+                                            parse_whole_number(request.args.get("agency")))
         except DomainError as error:
             return self.response_400(message=translated(error))
         return self.response(200, result={name: [candidate_json(c) for c in rows] for name, rows in groups.items()})
@@ -89,8 +85,8 @@ class RecognitionApi(BaseApi):
     @safe
     def nominate(self):
         body = request.get_json(silent=True) or {}
-        award_type = db.session.get(AwardType, _int(body.get("award_type_id")) or 0)
-        employee_id, unit_id = _int(body.get("employee_id")), _int(body.get("unit_id"))
+        award_type = db.session.get(AwardType, parse_whole_number(body.get("award_type_id")) or 0)
+        employee_id, unit_id = parse_whole_number(body.get("employee_id")), parse_whole_number(body.get("unit_id"))
         employee = db.session.scalar(scoped_select(Employee).where(Employee.id == employee_id)) if employee_id else None
         unit = db.session.scalar(scoped_select(Unit).where(Unit.id == unit_id)) if unit_id else None
         if award_type is None:

@@ -18,7 +18,8 @@ Who sees what (DESIGN.md, "Who uses it"):
 * Employee: their own rows.
 
 A user holding several roles sees the union. Writes are narrower: only Admin,
-HR Admin and, within their agencies, Agency Admin change agency data.
+HR Admin and, within their agencies, Agency Admin change agency data (``ensure_writable``),
+and nobody decides about themselves (``ensure_not_self``), whatever their roles.
 """
 from __future__ import annotations
 
@@ -155,6 +156,19 @@ def ensure_writable(item, scope: UserScope | None = None) -> None:
         raise OutOfScope(N_("Only HR administrators may change this data."), field="agency")
     if not scope.can_write_agency(agency_of(item)):
         raise OutOfScope(N_("You may only add or change data of the agencies you manage."), field="agency")
+
+
+class SelfDealing(DomainError):
+    """A decision about one's own record: approving one's own activity, nominating oneself."""
+
+
+def ensure_not_self(employee_id: int | None, message: str, scope: UserScope | None = None) -> None:
+    """Refuse a decision the acting user would take about themselves (``employee_id`` is the employee the
+    row is about): an approval, a nomination or a record that counts for the person who decides is
+    worthless as evidence, and roles never lift that. Raises SelfDealing with ``message``."""
+    scope = scope or current_scope()
+    if scope.employee_id is not None and scope.employee_id == employee_id:
+        raise SelfDealing(message)
 
 
 class ScopedInterface(SQLAInterface):

@@ -33,10 +33,11 @@ from app.models import Agency, Employee, Position, Unit
 from app.models.activity import DailyActivity, Holiday, IndicatorProgress
 from app.models.audit import utcnow
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
-from app.security.scope import current_scope, read_filter, scoped_select
+from app.security.scope import current_scope, ensure_not_self, read_filter, scoped_select
 
-EDITABLE_STATUSES = ("draft", "submitted", "returned")
-SUBMITTABLE_STATUSES = ("draft", "returned")
+# The statuses in which an activity is its reporter's to edit, delete and send: submitted, it is the
+# evaluator's until returned; approved, it counts toward the realisation and never changes.
+REPORTER_STATUSES = ("draft", "returned")
 QUANTITY_ASPECT = "KUANTITAS"
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 # Content is recognised by its first bytes, never by the file name a browser sends.
@@ -129,10 +130,8 @@ def _check_activity(activity: DailyActivity) -> None:
             raise DomainError(N_("Only an employee reports daily activities."))
         activity.employee = db.session.get(Employee, scope.employee_id)
         activity.status = "draft"
-    elif activity.employee_id != scope.employee_id:
-        raise DomainError(N_("Only the employee who reported this activity may change it."))
-    elif activity.status not in EDITABLE_STATUSES:
-        raise ActivityConflict(N_("This activity has been approved and can no longer be changed."))
+    else:
+        ensure_reporter_may_change(activity)
     employee = activity.employee
     if activity.activity_date is None or activity.start_time is None or activity.end_time is None:
         raise DomainError(N_("Enter the date, start time and end time."), field="activity_date")
@@ -172,11 +171,26 @@ def _link_result(activity: DailyActivity, employee: Employee, period: Period) ->
         activity.output_unit = indicator.target_unit
 
 
-def check_activity_deletable(activity: DailyActivity) -> None:
+def ensure_reporter_may_change(activity: DailyActivity, *, deleting: bool = False) -> None:
+    """Who may change or delete a reported activity (RULES §11): its reporter, while it is theirs to work on
+    (REPORTER_STATUSES). The report form, the list page, the REST API and the use-cases below all ask here."""
     if activity.employee_id != current_scope().employee_id:
-        raise DomainError(N_("Only the employee who reported this activity may delete it."))
+        raise DomainError(N_("Only the employee who reported this activity may delete it.") if deleting
+                          else N_("Only the employee who reported this activity may change it."))
     if activity.status == "approved":
         raise ActivityConflict(N_("This activity has been approved and can no longer be changed."))
+    if activity.status not in REPORTER_STATUSES:
+        raise ActivityConflict(N_("This activity has been sent to your evaluator; it can be changed or deleted "
+                                  "again only if the evaluator returns it."))
+
+
+def reporter_may_change(activity: DailyActivity) -> bool:
+    """Whether the page offers the reporter "Edit" and "Send" for this activity (the same rule)."""
+    try:
+        ensure_reporter_may_change(activity)
+    except DomainError:
+        return False
+    return True
 
 
 def read_evidence(stream, original_name: str) -> tuple[bytes, str, str]:
@@ -239,8 +253,9 @@ def save_activity(activity: DailyActivity, evidence_upload=None) -> DailyActivit
 
 
 def delete_activity(activity: DailyActivity) -> None:
+    """Delete the reporter's activity and its evidence file (after the commit: a refusal keeps both)."""
     def work():
-        check_activity_deletable(activity)
+        ensure_reporter_may_change(activity, deleting=True)
         path = evidence_path(activity)
         db.session.delete(activity)
         db.session.flush()
@@ -267,7 +282,7 @@ def repeat_previous(employee_id: int) -> DailyActivity | None:
 def submit(activity: DailyActivity) -> DailyActivity:
     """Send a draft (or a corrected returned activity) to the evaluator of the reporter's SKP."""
     def work():
-        if activity.status not in SUBMITTABLE_STATUSES:
+        if activity.status not in REPORTER_STATUSES:
             raise ActivityConflict(N_("This activity is already %(status)s."), status=activity.status_label)
         check_activity(activity)
         plan = approved_plan(activity.employee_id, activity.period_id)
@@ -284,9 +299,9 @@ def submit(activity: DailyActivity) -> DailyActivity:
 
 
 def _decide(activity: DailyActivity, status: str, note: str | None) -> None:
+    """Approve or return one activity in the session; its volume is counted by ``_write_decisions``."""
     employee_id = current_scope().employee_id
-    if employee_id is not None and employee_id == activity.employee_id:
-        raise DomainError(N_("You cannot approve or return your own activity."))
+    ensure_not_self(activity.employee_id, N_("You cannot approve or return your own activity."))
     if employee_id is None or employee_id != activity.evaluator_id:
         raise DomainError(N_("Only the evaluator of this activity may approve or return it."))
     if activity.status != "submitted":
@@ -296,21 +311,38 @@ def _decide(activity: DailyActivity, status: str, note: str | None) -> None:
         raise DomainError(N_("Say what to correct when returning an activity."), field="return_note")
     activity.status, activity.decided_at, activity.decided_by = status, utcnow(), acting_user()
     activity.return_note = note if status == "returned" else None
-    if status == "approved" and activity.result_indicator_id is not None:
-        _add_to_progress(activity.result_indicator_id, activity.volume)
 
 
-def _add_to_progress(result_indicator_id: int, volume: Decimal) -> None:
-    """Add an approved volume to its indicator's running total, in the approving transaction; one
+def _write_decisions(decided) -> None:
+    """Write the decisions just taken, then add the approved volumes to their indicators' running totals.
+
+    The flush comes first: its UPDATEs carry the version each row was read with, so a decision someone
+    else committed meanwhile fails here (StaleDataError → conflict) before any total moves. The flush
+    locks the rows in primary-key order and the totals are then locked in indicator order, so two
+    evaluators' transactions always wait for each other in the same order and never deadlock.
+    """
+    db.session.flush()
+    volumes: dict[int, Decimal] = defaultdict(Decimal)
+    counts: dict[int, int] = defaultdict(int)
+    for activity in decided:
+        if activity.status == "approved" and activity.result_indicator_id is not None:
+            volumes[activity.result_indicator_id] += activity.volume
+            counts[activity.result_indicator_id] += 1
+    for indicator_id in sorted(volumes):
+        _add_to_progress(indicator_id, volumes[indicator_id], counts[indicator_id])
+
+
+def _add_to_progress(result_indicator_id: int, volume: Decimal, activities: int) -> None:
+    """Add approved volume to its indicator's running total, in the approving transaction; one
     statement (INSERT … ON CONFLICT), so two evaluators approving for the same IKI both count."""
     table = IndicatorProgress.__table__
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(result_indicator_id=result_indicator_id, approved_volume=volume,
-                                             approved_activities=1)
+                                             approved_activities=activities)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=[table.c.result_indicator_id],
         set_={"approved_volume": table.c.approved_volume + statement.excluded.approved_volume,
-              "approved_activities": table.c.approved_activities + 1}))
+              "approved_activities": table.c.approved_activities + statement.excluded.approved_activities}))
 
 
 def rebuild_indicator_progress(connection) -> None:
@@ -322,35 +354,48 @@ def rebuild_indicator_progress(connection) -> None:
         "WHERE status = 'approved' AND result_indicator_id IS NOT NULL GROUP BY result_indicator_id"))
 
 
+def _decide_one(activity: DailyActivity, status: str, note: str | None) -> DailyActivity:
+    def work():
+        _decide(activity, status, note)
+        _write_decisions([activity])
+        return activity
+    return _commit(work)
+
+
 def approve(activity: DailyActivity) -> DailyActivity:
-    return _commit(lambda: (_decide(activity, "approved", None), activity)[1])
+    return _decide_one(activity, "approved", None)
 
 
 def return_activity(activity: DailyActivity, note: str) -> DailyActivity:
-    return _commit(lambda: (_decide(activity, "returned", note), activity)[1])
+    return _decide_one(activity, "returned", note)
 
 
 @dataclass
 class BulkOutcome:
     decided: int
-    refused: list[tuple[DailyActivity, str]]
+    refused: list[tuple[DailyActivity, DomainError]]
 
 
 def decide_many(activities, status: str, note: str | None = None) -> BulkOutcome:
     """Approve or return every given activity the acting evaluator may decide; others are reported back.
 
-    Callers pass only rows fetched through the user's scope. One transaction for all.
+    Callers pass only rows fetched through the user's scope. One transaction for all: when someone else
+    decided one of them between reading and writing, ActivityConflict and none of them is decided.
     """
     def work():
-        outcome = BulkOutcome(0, [])
-        for activity in activities:
+        outcome, decided = BulkOutcome(0, []), []
+        for activity in sorted(activities, key=lambda row: row.id):
             try:
                 _decide(activity, status, note)
-                outcome.decided += 1
+                decided.append(activity)
             except DomainError as error:
                 outcome.refused.append((activity, error))
+        _write_decisions(decided)
+        outcome.decided = len(decided)
         return outcome
-    return _commit(work)
+    return run_in_transaction(work, ActivityConflict(N_(
+        "Someone else decided some of these activities at the same time, so none of them was changed; "
+        "reload the list and decide again.")))
 
 
 # --- accumulation ---------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from app.models import Agency, CoreValue, Employee, Position
 from app.models.audit import utcnow
 from app.models.evaluation import EVALUATION_KINDS, CurveOverride, Evaluation, EvaluationRealisation, Feedback
 from app.models.planning import OrganizationIndicator, OrganizationRating, Period, WorkPlan, WorkResult
-from app.security.scope import GLOBAL_ROLES, current_scope, scoped_select
+from app.security.scope import GLOBAL_ROLES, current_scope, ensure_not_self, scoped_select
 from app.services.activity import approved_volume
 from app.services.planning import is_head_of_agency
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
@@ -63,7 +63,8 @@ def _is_hr_admin() -> bool:
 
 
 def _ensure_evaluator(evaluation_or_plan) -> None:
-    if _me() is None or _me() != evaluation_or_plan.evaluator_id or _me() == evaluation_or_plan.employee_id:
+    ensure_not_self(evaluation_or_plan.employee_id, N_("You cannot evaluate yourself."))
+    if _me() is None or _me() != evaluation_or_plan.evaluator_id:
         raise DomainError(N_("Only the evaluator of this SKP may evaluate it."))
 
 
@@ -543,11 +544,6 @@ def correct(evaluation: Evaluation, reason: str) -> Evaluation:
         db.session.flush()
         return copy
     return _commit(work)
-
-
-def ensure_editable(evaluation: Evaluation) -> None:
-    """Form/API edit guard: only the evaluator, only a draft (a final evaluation never changes)."""
-    _ensure_changeable(evaluation)
 
 
 # --- demo -------------------------------------------------------------------------------------

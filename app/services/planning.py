@@ -9,8 +9,9 @@ Who may do what (PermenPANRB 6/2022; issue 3):
 * the owner (or an Agency Admin of the plan's agency, or HR Admin) drafts and edits a plan
   while it is a draft or returned; only the owner submits;
 * only the plan's evaluator approves, returns and writes the leader's expectations;
-* only HR Admin names another evaluator, with a reason (audited with the change);
-* an approved plan is locked; a revision is a new version, the old one stays.
+* only HR Admin names another evaluator, with a reason (audited with the change), never for their own SKP;
+* an approved plan is locked; a revision is a new version, the old one stays;
+* an RHK stays in the SKP it was added to and an IKI with its RHK (the REST API cannot move them either).
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ from app.models.planning import (
     WorkPlan,
     WorkResult,
 )
-from app.security.scope import GLOBAL_ROLES, LEADER, current_scope, ensure_writable
+from app.security.scope import GLOBAL_ROLES, LEADER, current_scope, ensure_not_self, ensure_writable
 
 EDITABLE_STATUSES = ("draft", "returned")
 OPEN_PERIOD_STATUSES = ("planning", "running")
@@ -192,15 +193,14 @@ def available_transitions(plan: WorkPlan) -> list[str]:
         steps += ["approve", "return"]
     if plan.status == "approved" and (me == plan.employee_id or scope.can_write_agency(plan.agency_id)):
         steps.append("revise")
-    if _role_names() & GLOBAL_ROLES:
+    if _role_names() & GLOBAL_ROLES and me != plan.employee_id:
         steps.append("change_evaluator")
     return steps
 
 
 def _ensure_evaluator(plan: WorkPlan, action_message: str) -> None:
     employee_id = _acting_employee_id()
-    if employee_id is not None and employee_id == plan.employee_id:
-        raise DomainError(N_("You cannot approve or return your own SKP."))
+    ensure_not_self(plan.employee_id, N_("You cannot approve or return your own SKP."))
     if employee_id is None or employee_id != plan.evaluator_id:
         raise DomainError(action_message)
 
@@ -239,10 +239,20 @@ def check_result(result: WorkResult) -> None:
         _check_result(result)
 
 
+def _ensure_not_moved(row, parent, stored_parent_id: int | None, message: str, field: str) -> None:
+    """A stored row keeps its parent: moving it would change a plan the user may not edit (a locked one) and
+    leave its children with the old plan's scope columns. The foreign key still holds the stored parent
+    (it follows the relationship only at the flush)."""
+    if row.id is not None and stored_parent_id is not None and parent.id != stored_parent_id:
+        raise DomainError(message, field=field)
+
+
 def _check_result(result: WorkResult) -> None:
     plan = result.work_plan
     if plan is None:
         raise DomainError(N_("Choose the SKP."), field="work_plan")
+    _ensure_not_moved(result, plan, result.work_plan_id, N_("An RHK stays in the SKP it was added to; add it "
+                                                            "to the other SKP instead."), "work_plan")
     ensure_may_edit(plan)
     _copy_scope(result, plan)
     if result.group not in dict(RESULT_GROUPS):
@@ -277,6 +287,8 @@ def check_indicator(indicator: ResultIndicator) -> None:
     result = indicator.work_result
     if result is None:
         raise DomainError(N_("Choose the result (RHK)."), field="work_result")
+    _ensure_not_moved(indicator, result, indicator.work_result_id, N_(
+        "An indicator stays with the RHK it was added to; add it to the other RHK instead."), "work_result")
     plan = result.work_plan
     ensure_may_edit(plan)
     _copy_scope(indicator, plan)
@@ -458,20 +470,8 @@ def revise(plan: WorkPlan) -> WorkPlan:
     return _commit(work)
 
 
-def set_expectation(plan: WorkPlan, core_value: CoreValue, text: str) -> BehaviourExpectation:
-    def work():
-        if _acting_employee_id() is None or _acting_employee_id() != plan.evaluator_id:
-            raise DomainError(N_("Only the evaluator writes the leader's expectations."))
-        if plan.status == "approved":
-            raise DomainError(N_("This SKP is approved and locked; create a revision to change it."))
-        expectation = next(e for e in plan.expectations if e.core_value_id == core_value.id)
-        expectation.leader_expectation = (text or "").strip() or None
-        return expectation
-    return _commit(work)
-
-
 def check_expectation(expectation: BehaviourExpectation) -> None:
-    """The edit form of an expectation: the same rule as set_expectation, inside the view's transaction."""
+    """Who writes the leader's expectations of a plan (the edit form of an expectation)."""
     plan = expectation.work_plan
     if _acting_employee_id() is None or _acting_employee_id() != plan.evaluator_id:
         raise DomainError(N_("Only the evaluator writes the leader's expectations."))
@@ -484,6 +484,8 @@ def change_evaluator(plan: WorkPlan, new_evaluator: Employee, reason: str) -> Wo
     def work():
         if not _role_names() & GLOBAL_ROLES:
             raise DomainError(N_("Only HR administrators change the evaluator."))
+        ensure_not_self(plan.employee_id, N_("You cannot change the evaluator of your own SKP; another HR "
+                                             "administrator does."))
         if not (reason or "").strip():
             raise DomainError(N_("Give the reason for changing the evaluator."), field="reason")
         if new_evaluator.id == plan.employee_id:

@@ -11,7 +11,8 @@ nothing written). Rows passed in were fetched through the user's scope by the ca
   daily activities and citizens' ratings of the officer (``performer_score``);
 * best service unit: units ranked by their IKM over the year (app.services.survey computes it);
 * nominated (HR Admin, or an Agency Admin within their agencies, with a justification) → approved (HR Admin)
-  → awarded (HR Admin, with decree number and date); rejection before the award, with a note.
+  → awarded (HR Admin, with decree number and date); rejection before the award, with a note;
+* nobody nominates themselves, nor approves, awards or rejects a nomination of themselves (``ensure_not_self``).
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from app.models.audit import utcnow
 from app.models.evaluation import Evaluation
 from app.models.recognition import AwardType, DisciplinarySanction, Nomination
 from app.models.survey import SurveyResponse
-from app.security.scope import current_scope, ensure_writable, scoped_select
+from app.security.scope import current_scope, ensure_not_self, ensure_writable, scoped_select
 from app.services.survey import IkmFigures, officer_feedback, tallies
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
 
@@ -48,9 +49,21 @@ def _commit(work):
         "Someone else changed this nomination at the same time; reload it and check its status.")))
 
 
-def _ensure_hr_admin() -> None:
+def _ensure_may_decide(nomination: Nomination) -> None:
+    """Who approves, awards or rejects a nomination: an HR administrator who is not its recipient."""
     if not current_scope().global_access:
         raise DomainError(N_("Only HR administrators may approve, award or reject nominations"))
+    ensure_not_self(nomination.employee_id, N_("You cannot decide on a nomination of yourself; another HR "
+                                               "administrator decides"))
+
+
+def may_decide(nomination: Nomination) -> bool:
+    """Whether the nomination's page offers the acting user its decisions (the same rule)."""
+    try:
+        _ensure_may_decide(nomination)
+    except DomainError:
+        return False
+    return True
 
 
 # --- evidence ---------------------------------------------------------------------------------
@@ -254,6 +267,8 @@ def nominate(award_type: AwardType, period: str, justification: str, *, employee
             raise DomainError(N_("This award goes to a service unit; choose the unit"), field="unit")
         if not award_type.for_unit and employee is None:
             raise DomainError(N_("Choose the employee to nominate"), field="employee")
+        if not award_type.for_unit:
+            ensure_not_self(employee.id, N_("You cannot nominate yourself for an award"))
         recipient = (Nomination.unit_id == unit.id) if award_type.for_unit else (Nomination.employee_id == employee.id)
         duplicate = select(Nomination.id).where(recipient, Nomination.award_type_id == award_type.id,
                                                 Nomination.status.in_(LIVE_STATUSES))
@@ -278,7 +293,7 @@ def nominate(award_type: AwardType, period: str, justification: str, *, employee
 
 def approve(nomination: Nomination) -> Nomination:
     def work():
-        _ensure_hr_admin()
+        _ensure_may_decide(nomination)
         ensure_transition(nomination.status, "approved")
         nomination.status, nomination.approved_at = "approved", utcnow()
         nomination.approved_by_id = getattr(acting_user(), "id", None)
@@ -289,7 +304,7 @@ def approve(nomination: Nomination) -> Nomination:
 def award(nomination: Nomination, decree_number: str | None, decree_date: dt.date | None) -> Nomination:
     """Award an approved nomination: the decree (SK) number and date are what the piagam rests on."""
     def work():
-        _ensure_hr_admin()
+        _ensure_may_decide(nomination)
         ensure_transition(nomination.status, "awarded")
         if not (decree_number or "").strip():
             raise DomainError(N_("Give the decree number of the award"), field="decree_number")
@@ -303,7 +318,7 @@ def award(nomination: Nomination, decree_number: str | None, decree_date: dt.dat
 
 def reject(nomination: Nomination, note: str | None) -> Nomination:
     def work():
-        _ensure_hr_admin()
+        _ensure_may_decide(nomination)
         ensure_transition(nomination.status, "rejected")
         if not (note or "").strip():
             raise DomainError(N_("Say why the nomination is rejected"), field="note")

@@ -5,7 +5,8 @@ nothing written). Rows passed in were fetched through the user's scope by the ca
 
 Who may do what:
 * HR Admin maintains programmes (reference data every user reads) and records participation of any
-  agency; an Agency Admin records participation within their agencies;
+  agency; an Agency Admin records participation within their agencies; nobody records their own (its JP
+  count toward their 20 JP);
 * an employee requests a place in a programme; their evaluator (the holder of the superior position)
   approves, which registers the employee, or rejects with a note;
 * compliance, needs and effect are read through the user's scope.
@@ -31,7 +32,7 @@ from app.models.evaluation import Evaluation
 from app.models.survey import SurveyPeriod, SurveyResponse
 from app.models.training import (PARTICIPATION_STATUSES, TrainingParticipation, TrainingProgramme,
                                  TrainingRequest)
-from app.security.scope import current_scope, ensure_writable, scoped_select
+from app.security.scope import current_scope, ensure_not_self, ensure_writable, scoped_select
 from app.services.planning import holder_of
 from app.services.survey import IkmFigures, Tally, tallies
 from app.services.transaction import ConcurrentChange, run_in_transaction
@@ -113,6 +114,7 @@ def record_participation(programme: TrainingProgramme, employee: Employee,
                          data: ParticipationInput) -> TrainingParticipation:
     """Register an employee in a programme, or update their participation (attended, completed)."""
     def work():
+        ensure_not_self(employee.id, N_("You cannot record your own training; another administrator records it"))
         participation = db.session.scalar(select(TrainingParticipation).where(
             TrainingParticipation.programme_id == programme.id, TrainingParticipation.employee_id == employee.id))
         if participation is None:

@@ -15,21 +15,16 @@ from app.extensions import db
 from app.models import Employee
 from app.models.activity import DailyActivity
 from app.models.planning import WorkResult
+from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, current_scope, scoped_select
 from app.services import activity as activities
 from app.views.base import READ_WRITE_PERMISSIONS, ExcelExport, ScopedModelView, translated
-from app.views.planning import PlanningWrites
 
 ACTIVITY_PERMISSIONS = {**READ_WRITE_PERMISSIONS, "submit": "write", "approve": "write",
                         "return_activity": "write", "bulk_approve": "write",
                         "report": "write", "mine": "read", "queue": "read", "decide": "write",
                         "evidence": "read", "send": "write", "index": "read", "data": "read",
                         "employee": "read"}
-
-
-
-class ActivityWrites(PlanningWrites):
-    """Activities are written by their reporters, not by agency administrators: the service decides."""
 
 
 LABELS = {
@@ -41,8 +36,9 @@ LABELS = {
 }
 
 
-class DailyActivityView(ExcelExport, ActivityWrites, ScopedModelView):
-    """The list of activities in the user's scope; add and edit go through the mobile form."""
+class DailyActivityView(ExcelExport, ScopedModelView):
+    """The list of activities in the user's scope; add and edit go through the mobile form, delete and the
+    bulk actions through the same use-cases (app.services.activity), which decide who may act."""
 
     datamodel = ScopedInterface(DailyActivity)
     class_permission_name = "DailyActivity"
@@ -60,17 +56,47 @@ class DailyActivityView(ExcelExport, ActivityWrites, ScopedModelView):
     add_columns = edit_columns = ["description"]
     order_columns = ["activity_date"]
     base_order = ("activity_date", "desc")
-    delete_checks = (activities.check_activity_deletable,)
+
+    def _delete(self, pk):
+        """The row's delete button (FAB's own delete would leave the evidence file behind)."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        try:
+            activities.delete_activity(item)
+            flash(str(self.delete_row_message), "success")
+        except DomainError as error:
+            flash(translated(error), "danger")
+        self.update_redirect()
+
+    @action("muldelete", _l("Delete"), _l("Delete the selected records?"), "fa-trash", single=False)
+    def muldelete(self, items):
+        """Delete each selected activity its reporter may delete; rows out of scope were never fetched."""
+        deleted = 0
+        for item in filter(None, items):
+            try:
+                activities.delete_activity(item)
+                deleted += 1
+            except DomainError as error:
+                flash(f"{item}: {translated(error)}", "warning")
+        flash(ngettext("%(num)d record deleted.", "%(num)d records deleted.", deleted), "info")
+        return redirect(self.get_redirect())
 
     @action("approve", _l("Approve"), _l("Approve the selected activities?"), "fa-check", single=False)
     def approve(self, items):
         """Approve the selected rows; rows out of scope were never fetched (see muldelete)."""
-        outcome = activities.decide_many([item for item in items if item], "approved")
-        _flash_outcome(outcome)
+        _decide_and_flash([item for item in items if item], "approved")
         return redirect(self.get_redirect())
 
 
-def _flash_outcome(outcome) -> None:
+def _decide_and_flash(rows, status: str, note: str | None = None) -> None:
+    """Decide the rows in one transaction and say what happened: how many, and why any were refused; a lost
+    race (someone else decided one of them meanwhile) changes none of them and says so."""
+    try:
+        outcome = activities.decide_many(rows, status, note)
+    except DomainError as error:
+        flash(translated(error), "danger")
+        return
     for item, error in outcome.refused:
         flash(f"{item}: {translated(error)}", "warning")
     flash(ngettext("%(num)d activity decided.", "%(num)d activities decided.", outcome.decided), "info")
@@ -92,8 +118,8 @@ def _parse_form(item: DailyActivity) -> None:
         item.volume = Decimal(form.get("volume", "").replace(",", "."))
     except InvalidOperation:
         raise DomainError(activities.N_("The volume must be greater than zero."), field="volume") from None
-    result_id = form.get("work_result", "")
-    item.work_result = db.session.get(WorkResult, int(result_id)) if result_id.isdigit() else None
+    result_id = parse_whole_number(form.get("work_result"))
+    item.work_result = db.session.get(WorkResult, result_id) if result_id is not None else None
     item.result_indicator = None  # re-derived from the RHK by the service
     item.description = form.get("description", "").strip()
     item.output_unit = form.get("output_unit", "").strip()
@@ -124,6 +150,12 @@ class ActivityView(BaseView):
         if scope.employee_id is None:
             abort(404)
         item = self._own(pk) if pk else None
+        if item is not None:
+            try:  # a submitted or approved activity is not offered for editing at all
+                activities.ensure_reporter_may_change(item)
+            except DomainError as error:
+                flash(translated(error), "danger")
+                return redirect(url_for("ActivityView.mine"))
         if item is None and request.args.get("repeat"):
             item = activities.repeat_previous(scope.employee_id)
             if item is None:
@@ -166,7 +198,7 @@ class ActivityView(BaseView):
         start = day.replace(day=1) if span == "month" else day - dt.timedelta(days=day.weekday())
         items, totals = activities.own_summary(scope.employee_id, start, day) if scope.employee_id else ([], [])
         return self.render_template("activity/mine.html", items=items, totals=totals, span=span,
-                                    start=start, end=day)
+                                    start=start, end=day, may_change=activities.reporter_may_change)
 
     @expose("/queue")
     @has_access
@@ -178,14 +210,11 @@ class ActivityView(BaseView):
     @expose("/decide", methods=["POST"])
     @has_access
     def decide(self):
-        ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+        ids = [row_id for row_id in map(parse_whole_number, request.form.getlist("ids")) if row_id is not None]
         status = "returned" if request.form.get("decision") == "return" else "approved"
         # Only rows in the user's scope are fetched: foreign ids are silently not found.
         rows = list(db.session.scalars(scoped_select(DailyActivity).where(DailyActivity.id.in_(ids))))
-        try:
-            _flash_outcome(activities.decide_many(rows, status, request.form.get("note")))
-        except DomainError as error:
-            flash(translated(error), "danger")
+        _decide_and_flash(rows, status, request.form.get("note"))
         return redirect(url_for("ActivityView.queue"))
 
     @expose("/evidence/<int:pk>")
@@ -214,7 +243,8 @@ class ActivityDashboardView(BaseView):
         day = request.args.get("day", type=dt.date.fromisoformat)  # a past day; default today
         if day is not None and day > activities.today():
             day = None
-        return activities.dashboard(day=day, idle_days=idle_days, agency_id=request.args.get("agency", type=int))
+        return activities.dashboard(day=day, idle_days=idle_days,
+                                    agency_id=parse_whole_number(request.args.get("agency")))
 
     @expose("/")
     @has_access

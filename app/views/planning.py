@@ -30,6 +30,7 @@ from app.models.planning import (
     WorkPlan,
     WorkResult,
 )
+from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, current_scope, read_filter
 from app.services import planning
 from app.views.base import (
@@ -179,8 +180,8 @@ def _plan_of_form() -> WorkPlan | None:
     if request.view_args and request.view_args.get("pk") and request.endpoint.startswith("WorkResultView"):
         result = ScopedInterface(WorkResult).get(request.view_args["pk"])
         return result.work_plan if result else None
-    raw = request.form.get("work_plan") or request.args.get("_flt_0_work_plan") or ""
-    return scoped.get(int(raw)) if raw.isdigit() else None
+    plan_id = parse_whole_number(request.form.get("work_plan") or request.args.get("_flt_0_work_plan"))
+    return scoped.get(plan_id) if plan_id is not None else None
 
 
 def _plan_choice(label, options):
@@ -194,8 +195,9 @@ class ResultIndicatorView(PlanningModelView):
     list_title = _l("Indicators (IKI)")
     show_title = add_title = edit_title = _l("Indicator (IKI)")
     list_columns = ["work_result", "aspect_label", "description", "target_display", "direction_label"]
-    add_columns = edit_columns = ["work_result", "aspect", "description", "target_value", "target_high",
-                                  "target_unit", "target_text", "direction"]
+    add_columns = ["work_result", "aspect", "description", "target_value", "target_high", "target_unit",
+                   "target_text", "direction"]
+    edit_columns = add_columns[1:]  # an IKI stays with its RHK (planning.check_indicator), as in the REST API
     show_columns = list_columns
     search_columns = ["description"]
     description_columns = {
@@ -224,8 +226,8 @@ class WorkResultView(PlanningModelView):
     list_title = _l("Results (RHK)")
     show_title = add_title = edit_title = _l("Result (RHK)")
     list_columns = ["order", "group_label", "description", "supported_result", "organization_indicator"]
-    add_columns = edit_columns = ["work_plan", "group", "order", "description", "supported_result",
-                                  "organization_indicator"]
+    add_columns = ["work_plan", "group", "order", "description", "supported_result", "organization_indicator"]
+    edit_columns = add_columns[1:]  # an RHK stays in its SKP (planning.check_result), as in the REST API
     show_columns = ["work_plan", "group_label", "order", "description", "supported_result",
                     "organization_indicator"]
     search_columns = ["description", "group"]
@@ -311,8 +313,8 @@ class WorkPlanView(PlanningModelView):
                 plan = planning.return_plan(plan, request.form.get("note", ""))
                 flash(gettext("The SKP was returned to the employee."), "info")
             elif name == "change_evaluator":
-                evaluator_id = request.form.get("evaluator", "")
-                evaluator = ScopedInterface(Employee).get(int(evaluator_id)) if evaluator_id.isdigit() else None
+                evaluator_id = parse_whole_number(request.form.get("evaluator"))
+                evaluator = ScopedInterface(Employee).get(evaluator_id) if evaluator_id is not None else None
                 if evaluator is None:
                     raise DomainError(planning.N_("Choose the new evaluator."), field="evaluator")
                 plan = planning.change_evaluator(plan, evaluator, request.form.get("reason", ""))

@@ -14,7 +14,8 @@ from app.extensions import db
 from app.models import Agency, Employee, Unit
 from app.models.recognition import (AWARD_CATEGORIES, NOMINATION_STATUSES, SANCTION_LEVELS, AwardType,
                                     DisciplinarySanction, Nomination)
-from app.security.scope import ScopedInterface, current_scope, ensure_writable, scoped_select
+from app.parsing import parse_whole_number, parse_year
+from app.security.scope import ScopedInterface, ensure_writable, scoped_select
 from app.services import recognition
 from app.services.activity import today
 from app.views.base import ScopedModelView, choice_field, decimal, translated
@@ -75,10 +76,6 @@ def _agencies() -> list[Agency]:
     return list(db.session.scalars(scoped_select(Agency).order_by(Agency.name)))
 
 
-def _int(value):
-    return int(value) if (value or "").isdigit() else None
-
-
 def _act(nomination: Nomination, name: str, form) -> None:
     if name == "approve":
         recognition.approve(nomination)
@@ -105,7 +102,7 @@ class RecognitionView(BaseView):
     @has_access
     def candidates(self):
         period = request.args.get("period") or str(today().year)
-        agency = _int(request.args.get("agency"))
+        agency = parse_whole_number(request.args.get("agency"))
         try:
             groups = recognition.candidates(period, today(), agency)
         except DomainError as error:
@@ -120,11 +117,12 @@ class RecognitionView(BaseView):
     @has_access
     def nominate(self):
         form = request.form
-        award_type = db.session.get(AwardType, _int(form.get("award_type")) or 0)
+        award_type = db.session.get(AwardType, parse_whole_number(form.get("award_type")) or 0)
         nip = "".join((form.get("nip") or "").split())
         employee = db.session.scalar(scoped_select(Employee).where(
-            (Employee.id == _int(form.get("employee_id"))) if form.get("employee_id") else (Employee.nip == nip)))
-        unit = db.session.scalar(scoped_select(Unit).where(Unit.id == _int(form.get("unit_id")))) \
+            (Employee.id == parse_whole_number(form.get("employee_id"))) if form.get("employee_id")
+            else (Employee.nip == nip)))
+        unit = db.session.scalar(scoped_select(Unit).where(Unit.id == parse_whole_number(form.get("unit_id")))) \
             if form.get("unit_id") else None
         try:
             if award_type is None:
@@ -154,8 +152,9 @@ class RecognitionView(BaseView):
     @expose("/nomination/<int:pk>")
     @has_access
     def nomination(self, pk):
-        return self.render_template("recognition/nomination.html", nomination=self._nomination(pk),
-                                    hr_admin=current_scope().global_access)
+        nomination = self._nomination(pk)
+        return self.render_template("recognition/nomination.html", nomination=nomination,
+                                    may_decide=recognition.may_decide(nomination))
 
     @expose("/nomination/<int:pk>/act", methods=["POST"])
     @has_access
@@ -173,10 +172,10 @@ class RecognitionView(BaseView):
     @has_access
     def wall(self):
         agencies = _agencies()
-        agency_id = _int(request.args.get("agency"))
+        agency_id = parse_whole_number(request.args.get("agency"))
         if agency_id is not None and agency_id not in {a.id for a in agencies}:
             abort(404)
-        year = _int(request.args.get("year")) or today().year
+        year = parse_year(request.args.get("year")) or today().year
         return self.render_template("recognition/wall.html", wall=recognition.wall(year, agency_id=agency_id),
                                     agencies=agencies, agency_id=agency_id, decimal=decimal)
 
