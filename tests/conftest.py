@@ -15,6 +15,9 @@ from tests import helpers
 pytest_plugins = ["tests.survey_fixtures"]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# The suite signs in hundreds of times; scrypt (production's hash) costs ~0.25 s per check on this machine.
+# A one-round PBKDF2 keeps every login path real (hash stored, checked, refused) at a fraction of the cost.
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
 
 
 def _fresh_database_url(tmp_dir):
@@ -43,7 +46,7 @@ def app():
     from app import create_app
 
     app = create_app(SQLALCHEMY_DATABASE_URI=database_url, TESTING=True, SERVER_NAME="localhost",
-                     UPLOAD_FOLDER=f"{tmp_dir}/uploads")
+                     UPLOAD_FOLDER=f"{tmp_dir}/uploads", FAB_PASSWORD_HASH_METHOD=TEST_PASSWORD_HASH)
     # Tests log in far more often than a person; the rate-limit test switches it back on.
     app.appbuilder.sm.limiter.enabled = False
     helpers.bind(app)
