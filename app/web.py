@@ -1,5 +1,6 @@
-"""Request hooks for every page: request ids, access log, bounded list paging, health check;
-the number filter of the templates."""
+"""Request hooks for every page: request ids, access log, input no view can use (control characters,
+model views' arguments, list paging) refused or dropped before any view runs, the pages of 400 and 404,
+health check; the number filter of the templates."""
 import json
 import logging
 import re
@@ -9,15 +10,25 @@ import uuid
 from urllib.parse import urlencode
 
 from flask import abort, current_app, g, jsonify, redirect, request
+from flask_appbuilder.baseviews import BaseCRUDView
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
+from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import arguments
+from app.errors import _answer as error_page
 from app.extensions import db
+from app.parsing import ROW_ID_MAX, parse_whole_number
 from app.views.base import decimal
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 access_log = logging.getLogger("sikinerja.access")
+# C0 control characters but tab, line feed and carriage return: no text a person types holds one, and
+# PostgreSQL refuses a NUL in any text (a 500 wherever one reached a query).
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _check_broker(url: str) -> str:
@@ -78,6 +89,96 @@ def _register_security_headers(app) -> None:
         return response
 
 
+def _json_strings(value):
+    """The keys and string values of a JSON document, walked without recursion (it may be deeply nested)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+def _json_body():
+    """The JSON body (None without one). Every JSON endpoint here takes an object: anything else, or a body
+    nested deeper than the parser goes, is refused before a view calls ``.get`` on it."""
+    if not request.is_json:
+        return None
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest(gettext("The request body is not a JSON document this system can read.")) from None
+    if body is not None and not isinstance(body, dict):
+        raise BadRequest(gettext("The request body must be a JSON object."))
+    return body
+
+
+def _request_texts():
+    """Every text the request carries: path, query and form keys and values, the names of uploaded files
+    and the strings of a JSON body (the contents of uploaded files are not text)."""
+    yield request.path
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            yield key
+            yield value
+    for upload in request.files.values():
+        yield upload.filename or ""
+    yield from _json_strings(_json_body())
+
+
+def _same_page_without(dropped=(), replaced=None):
+    """The URL of this request with some query arguments dropped or replaced."""
+    query = [(key, value) for key, value in request.args.items(multi=True) if key not in dropped]
+    query = [(key, (replaced or {}).get(key, value)) for key, value in query]
+    return f"{request.path}?{urlencode(query)}" if query else request.path
+
+
+def _register_bad_input_checks(app) -> None:
+    # Registered after refuse_oversized_body: reading the form of an oversized body would raise.
+    @app.before_request
+    def refuse_unreadable_input():
+        if any(CONTROL_CHARACTER.search(text) for text in _request_texts()):
+            raise BadRequest(gettext("The request contains a control character (such as a NUL byte), which "
+                                     "text may not contain. Remove it and try again."))
+
+    list_views = {type(view).__name__: view for view in app.appbuilder.baseviews if isinstance(view, BaseCRUDView)}
+
+    @app.before_request
+    def check_model_view_arguments():
+        view = arguments.model_view_of(request.endpoint)
+        arguments.check_path_ids(view)
+        if view is None:
+            return None
+        arguments.check_action(view)
+        arguments.check_list_filters(view)
+        arguments.check_rison(view)
+        unusable = arguments.unusable_sort_arguments(list_views)
+        if not unusable:
+            return None
+        if request.method not in ("GET", "HEAD"):
+            raise BadRequest(gettext("This list cannot be sorted that way."))
+        return redirect(_same_page_without(dropped=unusable))
+
+    @app.errorhandler(BadRequest)
+    def bad_request(error):
+        if isinstance(error, CSRFError):
+            message = gettext("The form has expired or was not sent from this site. Reload the page and try again.")
+        elif error.description == BadRequest.description:  # werkzeug's own English sentence
+            message = gettext("The request is not valid.")
+        else:
+            message = error.description  # ours, already in the user's language
+        return error_page(400, gettext("The request cannot be processed"), message)
+
+    @app.errorhandler(NotFound)
+    def not_found(_error):
+        return error_page(404, gettext("Not found"),
+                          gettext("The page or record you asked for does not exist, or you may not see it."))
+
+
 def register_request_hooks(app) -> None:
     app.add_template_filter(decimal)
     _register_security_headers(app)
@@ -105,20 +206,22 @@ def register_request_hooks(app) -> None:
         }))
         return response
 
+    _register_bad_input_checks(app)
+
     @app.before_request
     def bound_list_paging():
         # FAB parses page_/psize_ with int() (a 500 on junk) and never caps the page size.
         clamped = {}
         for key, value in request.args.items():
             if key.startswith(("page_", "psize_")):
-                if not value.isdigit():
-                    abort(400)
-                if key.startswith("psize_") and int(value) > current_app.config["LIST_PAGE_SIZE_MAX"]:
+                number = parse_whole_number(value)
+                if number is None:
+                    raise BadRequest(gettext("The page number and page size must be whole numbers from 0 to "
+                                             "%(maximum)d.", maximum=ROW_ID_MAX))
+                if key.startswith("psize_") and number > current_app.config["LIST_PAGE_SIZE_MAX"]:
                     clamped[key] = str(current_app.config["LIST_PAGE_SIZE_MAX"])
         if clamped:
-            args = request.args.to_dict(flat=False)
-            args.update({key: [value] for key, value in clamped.items()})
-            return redirect(f"{request.path}?{urlencode(args, doseq=True)}")
+            return redirect(_same_page_without(replaced=clamped))
         return None
 
     @app.get("/health")

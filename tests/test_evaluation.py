@@ -426,9 +426,12 @@ def test_hr_follow_up_lists_with_excel(app, as_user):
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][2] == "Butuh Perbaikan"  # the demo's one Butuh Perbaikan in Disdikbud
     assert hr.get(f"/distribution/follow-up/everyone?{query}").status_code == 404
-    # Names follow the reader's scope: an employee without an annual evaluation sees nobody.
-    page = as_user("pegawai.disdik").get(f"/distribution/follow-up/award_candidates?{query}")
-    assert page.status_code in (200, 302) and "<tr><td><a" not in page.get_data(as_text=True)
+    # Names follow the reader's scope: an employee reads no agency's curve, so neither list nor its Excel exists
+    # for them (the Excel answered 500 before).
+    employee = as_user("pegawai.disdik")
+    page = employee.get(f"/distribution/follow-up/award_candidates?{query}")
+    assert page.status_code in (302, 404) and "<tr><td><a" not in page.get_data(as_text=True)
+    assert employee.get(f"/distribution/follow-up/needs_development?{query}&format=xlsx").status_code in (302, 404)
 
 
 def test_pages_render_for_evaluators(quarterly_draft, as_user):

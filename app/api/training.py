@@ -19,6 +19,7 @@ from app.domain.messages import N_, DomainError
 from app.extensions import db
 from app.models import Employee
 from app.models.training import TrainingProgramme, TrainingRequest
+from app.parsing import parse_whole_number, parse_year
 from app.security.scope import ScopedInterface, current_scope, scoped_select
 from app.services import training
 from app.services.activity import today
@@ -85,8 +86,7 @@ class TrainingApi(BaseApi):
         employee = db.session.get(Employee, me) if me else None
         if employee is None:
             return self.response_404()
-        year = request.args.get("year", "")
-        history = training.history(employee, int(year) if year.isdigit() else today().year)
+        history = training.history(employee, parse_year(request.args.get("year")) or today().year)
         return self.response(200, result={
             "year": history.year, "jp": _number(history.jp_this_year), "compliant": history.compliant,
             "missing": _number(history.missing),
@@ -138,9 +138,8 @@ class TrainingApi(BaseApi):
     @protect()
     @safe
     def compliance(self):
-        year, agency = request.args.get("year", ""), request.args.get("agency", "")
-        rows = training.compliance(int(year) if year.isdigit() else today().year,
-                                   int(agency) if agency.isdigit() else None)
+        rows = training.compliance(parse_year(request.args.get("year")) or today().year,
+                                   parse_whole_number(request.args.get("agency")))
         return self.response(200, result=[{
             "agency": {"id": row.agency.id, "code": row.agency.code, "name": row.agency.name},
             "employees": row.figures.employees, "compliant": row.figures.compliant, "share": _number(row.figures.share),

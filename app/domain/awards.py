@@ -151,6 +151,6 @@ def award_period(text: str | None, *, monthly: bool = False) -> tuple[str, date,
             return f"{year:04d}-{month:02d}", start, date.fromordinal(end.toordinal() - 1)
         year = int(value)
         return f"{year:04d}", date(year, 1, 1), date(year, 12, 31)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # OverflowError: a year beyond what a date holds
         raise DomainError(N_("The period must be a year such as 2026, or a month such as 2026-11 for a monthly "
                              "award"), field="period") from None

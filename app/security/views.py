@@ -1,13 +1,19 @@
-"""The user screens of the security menu, with the agency scope and the linked employee."""
-from flask import g
-from flask_appbuilder.security.views import UserDBModelView
+"""The user screens of the security menu, with the agency scope and the linked employee; the own-password form."""
+from flask import abort, g
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.security.views import ResetMyPasswordView as FabResetMyPasswordView, UserDBModelView
+from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
+from flask_appbuilder.security.views import UserGroupModelView as FabUserGroupModelView
+from flask_appbuilder.security.views import UserStatsChartView as FabUserStatsChartView
 from flask_babel import gettext, lazy_gettext as _l
+from flask_login import login_user
 from sqlalchemy import inspect
 
 from app.extensions import db
 
 from app.models import Employee
 from app.security.scope import ADMIN
+from app.views.base import WITHOUT_FILE_DOWNLOAD
 from app.views.fields import LookupField
 
 SCOPE_FIELDS = ["employee", "agencies"]
@@ -20,6 +26,7 @@ def _is_admin(user) -> bool:
 class UserView(UserDBModelView):
     # Keep FAB's permission name so the role patterns and FAB's own menu links agree.
     class_permission_name = "UserDBModelView"
+    exclude_route_methods = WITHOUT_FILE_DOWNLOAD
 
     label_columns = {**UserDBModelView.label_columns, "employee": _l("Employee"),
                      "agencies": _l("Agency scope")}
@@ -66,3 +73,34 @@ class UserView(UserDBModelView):
     def pre_delete(self, item):
         self._refuse_privilege_escalation(item, was_admin=_is_admin(item))
         super().pre_delete(item)
+
+
+class ResetMyPasswordView(FabResetMyPasswordView):
+    """FAB's "reset my password" form (same name: FAB derives the endpoint and the permission from it)."""
+
+    def form_post(self, form) -> None:
+        super().form_post(form)
+        # The new password ended every session and token of the account, this browser's too (see
+        # UserAccount.session_epoch): sign this browser in again in the new epoch, so only the others end.
+        login_user(self.appbuilder.sm.get_user_by_id(g.user.id))
+
+
+# FAB's own security views, under their own names (FAB derives endpoints and permissions from them), without
+# the routes that answer 500 on a made-up URL.
+class RoleModelView(FabRoleModelView):
+    exclude_route_methods = WITHOUT_FILE_DOWNLOAD
+
+
+class UserGroupModelView(FabUserGroupModelView):
+    exclude_route_methods = WITHOUT_FILE_DOWNLOAD
+
+
+class UserStatsChartView(FabUserStatsChartView):
+    @expose("/chart/<group_by>")
+    @expose("/chart/")
+    @has_access
+    def chart(self, group_by=0):
+        # FAB indexes its chart definitions with int(group_by).
+        if not (str(group_by).isascii() and str(group_by).isdigit() and int(group_by) < len(self.definitions)):
+            abort(404)
+        return super().chart(group_by)

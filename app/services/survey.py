@@ -47,6 +47,7 @@ from app.models.survey import (
     SurveyPeriod,
     SurveyResponse,
 )
+from app.parsing import parse_whole_number
 from app.security.scope import current_scope, scoped_select
 
 HONEYPOT_FIELD = "website"
@@ -122,10 +123,9 @@ def _answer(payload: Mapping, code: str) -> int:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise DomainError(N_("Please answer %(element)s (%(name)s)."), field=code.lower(),
                           element=code, name=element.name)
-    if isinstance(raw, str) and raw.strip().isdigit():
-        raw = int(raw.strip())
+    number = parse_whole_number(raw.strip()) if isinstance(raw, str) else None
     try:
-        return validate_answer(raw)
+        return validate_answer(raw if number is None else number)
     except DomainError:
         raise DomainError(N_("The answer to %(element)s (%(name)s) must be 1, 2, 3 or 4."),
                           field=code.lower(), element=code, name=element.name) from None
@@ -156,7 +156,7 @@ def _officer_id(payload: Mapping, unit: Unit) -> int | None:
     raw = payload.get("officer_id", payload.get("officer"))
     if raw is None or raw == "":
         return None
-    officer_id = int(raw) if isinstance(raw, (int, str)) and str(raw).isdigit() else None
+    officer_id = parse_whole_number(raw)
     if officer_id is None or officer_id not in {row[0] for row in unit_officers(unit)}:
         raise DomainError(N_("The officer you chose does not serve at this unit."), field="officer_id")
     return officer_id

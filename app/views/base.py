@@ -1,26 +1,28 @@
 """Base classes shared by every model view and REST API: scope, validation, permissions, limits."""
 import datetime as dt
-import io
 from decimal import Decimal
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import ModelView, action, expose, has_access
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import format_datetime, gettext, lazy_gettext as _l, ngettext
-from werkzeug.exceptions import BadRequest
 from wtforms import SelectField
+from wtforms.validators import StopValidation
 
+from app.api.schema import Refusal, RelationIdConverter
 from app.domain.messages import DomainError
+from app.excel import excel_download, export_cell  # noqa: F401  (excel_download re-exported for the views)
 from app.formatting import decimal, percent  # noqa: F401  (re-exported: views format with them)
 from app.extensions import db
+from app.parsing import number_bound
 from app.security.scope import ensure_writable
 
 # MVC and REST of one resource share one permission pair: can_read / can_write.
 READ_WRITE_PERMISSIONS = {
-    "list": "read", "show": "read", "download": "read",
+    "list": "read", "show": "read",
     "add": "write", "edit": "write", "delete": "write", "muldelete": "write",
     "get": "read", "get_list": "read", "info": "read",
     "post": "write", "put": "write",
@@ -88,26 +90,48 @@ class GuardedWrites:
         self._guard(item, self.delete_checks)
 
 
+# No model has a file column, and FAB's download/<filename> sends any file of the upload folder by name
+# (or answers 500 for a name it cannot split): model views go without the route.
+WITHOUT_FILE_DOWNLOAD = {"download"}
+
+
+class FitsTheColumn:
+    """A form number the column holds. It stops the field's other validators: FAB's unique check would send
+    a larger number to the database, which answers 500, as the insert would."""
+
+    def __init__(self, bound):
+        self.bound = bound
+
+    def __call__(self, form, field):
+        number = field.data
+        if number is None:
+            return
+        if isinstance(number, Decimal) and not number.is_finite() or abs(number) >= self.bound:
+            raise StopValidation(gettext("This number is too large."))
+
+
+def with_number_bounds(datamodel, validators_columns) -> dict:
+    """A view's ``validators_columns`` with FitsTheColumn first on every number column of its model."""
+    validators = dict(validators_columns or {})
+    for name, column in datamodel.list_columns.items():
+        bound = number_bound(column.type)
+        if bound is not None:
+            validators[name] = [FitsTheColumn(bound), *validators.get(name, ())]
+    return validators
+
+
 class ScopedModelView(GuardedWrites, ModelView):
     method_permission_name = READ_WRITE_PERMISSIONS
+    exclude_route_methods = WITHOUT_FILE_DOWNLOAD
     page_size = 25
     formatters_columns = {"active": yes_no, "serves_public": yes_no, "classical": yes_no}
 
+    def __init__(self, **kwargs):
+        self.validators_columns = with_number_bounds(self.datamodel, self.validators_columns)
+        super().__init__(**kwargs)
+
     def _refuse(self, error):
         raise ValueError(translated(error))
-
-    @expose("/download/<string:filename>")
-    @has_access
-    def download(self, filename):
-        # No model has a file column, and FAB's route would send any file of the upload folder by name.
-        abort(404)
-
-    @expose("/action_post", methods=["POST"])
-    def action_post(self):
-        # FAB answers an unknown action name with a 500.
-        if request.form.get("action") not in self.actions:
-            abort(400)
-        return super().action_post()
 
     @action("muldelete", _l("Delete"), _l("Delete the selected records?"), "fa-trash", single=False)
     def muldelete(self, items):
@@ -126,29 +150,19 @@ class ScopedModelView(GuardedWrites, ModelView):
 
 
 class ScopedApi(GuardedWrites, ModelRestApi):
+    """A REST resource on the scoped data interface whose relations are written as ids (app.api.schema)."""
+
     method_permission_name = READ_WRITE_PERMISSIONS
+    # Relations the user may link to without reading them, checked by the resource's validators instead.
+    relations_checked_by_validators: frozenset[str] = frozenset()
+
+    def __init__(self):
+        super().__init__()
+        self.model2schemaconverter = RelationIdConverter(self.datamodel, self.validators_columns,
+                                                         self.relations_checked_by_validators)
 
     def _refuse(self, error):
-        raise BadRequest(translated(error))
-
-
-def excel_download(filename: str, title: str, header: list[str], rows) -> Response:
-    """A one-sheet .xlsx with a bold header row, sent as a download."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return Response(buffer.getvalue(), headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        raise Refusal(translated(error))
 
 
 EXPORT_MAX_ROWS = 100_000
@@ -158,16 +172,6 @@ class ExportListWidget(ListWidget):
     """FAB's list widget with an "Excel" button next to the record count (the page's filters carried along)."""
 
     template = "sikinerja/export_list_widget.html"
-
-
-def _export_cell(value, formatter):
-    if formatter is not None:
-        return formatter(value)
-    if isinstance(value, str) and value.startswith("="):
-        return "'" + value  # text typed by the public, never a formula in the reader's spreadsheet
-    if value is None or isinstance(value, (int, float, Decimal, dt.date, dt.time, str)):
-        return value
-    return str(value)
 
 
 class ExcelExport:
@@ -203,7 +207,7 @@ class ExcelExport:
                                         order_direction, page=0, page_size=EXPORT_MAX_ROWS)
         columns = self.export_columns or self.list_columns
         header = [str(self.label_columns.get(column, column)) for column in columns]
-        rows = ([_export_cell(values[column], self.formatters_columns.get(column)) for column in columns]
+        rows = ([export_cell(values[column], self.formatters_columns.get(column)) for column in columns]
                 for values in self.datamodel.get_values(items, columns))
         return excel_download(f"{self.endpoint.lower()}-{dt.date.today():%Y%m%d}.xlsx", str(self.list_title),
                               header, rows)

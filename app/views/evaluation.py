@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Agency, CoreValue
 from app.models.evaluation import EVALUATION_KINDS, Evaluation
 from app.models.planning import Period, WorkPlan
+from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, current_scope
 from app.services import evaluation as evaluations
 from app.services.survey import officer_feedback
@@ -51,24 +52,20 @@ def translated_rule(error: DomainError) -> str:
     return gettext(str(error.message), **params)
 
 
-def _int(value):
-    return int(value) if (value or "").isdigit() else None
-
-
 def _act(evaluation: Evaluation, name: str, form):
     """Run one step of the evaluation page; returns the evaluation to show next and the warnings."""
     if name == "rate":
         return evaluation, evaluations.rate(evaluation, form.get("work_result_rating") or None,
                                             form.get("behaviour_rating") or None)
     if name == "realisation":
-        row = next((r for r in evaluation.realisations if r.id == _int(form.get("realisation_id"))), None)
+        row = next((r for r in evaluation.realisations if r.id == parse_whole_number(form.get("realisation_id"))), None)
         if row is None:
             raise DomainError(N_("This realisation belongs to another evaluation."))
         evaluations.set_realisation(evaluation, row, form.get("value"), form.get("reason"), form.get("evidence_link"))
         return evaluation, []
     if name == "feedback":
         kind, _sep, target = (form.get("target") or "").partition(":")
-        evaluations.add_feedback(evaluation, kind, _int(target), form.get("text"))
+        evaluations.add_feedback(evaluation, kind, parse_whole_number(target), form.get("text"))
         return evaluation, []
     if name == "acknowledge":
         return evaluations.acknowledge(evaluation, form.get("objection")), []
@@ -201,7 +198,9 @@ class DistributionView(BaseView):
         if group not in evaluations.FOLLOW_UP_GROUPS:
             abort(404)
         _agencies, _periods, agency, period = self._chosen(request.args)
-        rows = evaluations.follow_up_list(agency.id, period.id, group) if agency and period else []
+        if agency is None or period is None:
+            abort(404)  # no agency whose curve the user may see (an employee), or no period yet
+        rows = evaluations.follow_up_list(agency.id, period.id, group)
         title = str(FOLLOW_UP_TITLES[group])
         if request.args.get("format") == "xlsx":
             return excel_download(f"{group}-{agency.code}-{period.year}.xlsx", gettext("Follow-up"),

@@ -13,6 +13,7 @@ from wtforms import Field, StringField, ValidationError
 
 from app.domain.messages import DomainError
 from app.domain.nip import parse_nip
+from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface
 
 
@@ -45,7 +46,8 @@ class LookupField(Field):
         if not self._raw or self._raw == "__None":
             self.data = None
             return
-        self.data = ScopedInterface(self.model).get(int(self._raw)) if self._raw.isdigit() else None
+        row_id = parse_whole_number(self._raw)
+        self.data = ScopedInterface(self.model).get(row_id) if row_id is not None else None
 
     def pre_validate(self, form):
         if self._raw and self._raw != "__None" and self.data is None:

@@ -5,6 +5,7 @@ from sqlalchemy import or_
 
 from app.extensions import db
 from app.models import Employee, Position, Unit
+from app.parsing import parse_whole_number
 from app.security.scope import scoped_select
 
 PAGE_SIZE = 20
@@ -12,14 +13,13 @@ PAGE_SIZE = 20
 
 def _page(model, *searched_columns, order_by):
     term = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = parse_whole_number(request.args.get("page")) or 1
     statement = scoped_select(model)
     if term:
         statement = statement.where(or_(*(column.ilike(f"%{term}%") for column in searched_columns)))
-    agency = request.args.get("agency", "")
-    if agency.isdigit():
-        statement = statement.where(model.agency_id == int(agency))
+    agency = parse_whole_number(request.args.get("agency"))
+    if agency is not None:
+        statement = statement.where(model.agency_id == agency)
     rows = db.session.scalars(
         statement.order_by(order_by).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
     ).all()

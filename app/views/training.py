@@ -13,6 +13,7 @@ from app.domain.training import REQUIRED_JP_PER_YEAR
 from app.extensions import db
 from app.models import Employee
 from app.models.training import PARTICIPATION_STATUSES, TrainingParticipation, TrainingProgramme, TrainingRequest
+from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, current_scope, scoped_select
 from app.services import training
 from app.services.activity import today
@@ -39,7 +40,8 @@ def _date(value):
 
 
 def _year(value) -> int:
-    return int(value) if (value or "").isdigit() and 2000 <= int(value) <= 2100 else today().year
+    year = parse_whole_number(value)
+    return year if year is not None and 2000 <= year <= 2100 else today().year
 
 
 class TrainingProgrammeView(ScopedModelView):
@@ -177,7 +179,7 @@ class TrainingView(BaseView):
     def compliance(self):
         year = _year(request.args.get("year"))
         agency = request.args.get("agency", "")
-        rows = training.compliance(year, int(agency) if agency.isdigit() else None)
+        rows = training.compliance(year, parse_whole_number(agency))
         if request.args.get("format") == "xlsx":
             return excel_download(
                 f"jp-compliance-{year}.xlsx", gettext("Below 20 JP"),

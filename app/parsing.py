@@ -1,0 +1,42 @@
+"""Parsing what people and API clients send, one function per kind of value, shared by the views, APIs and
+services (as app.formatting is for what they are shown); and the numbers a column can hold."""
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import types
+
+# Every id column is an INTEGER: PostgreSQL's four bytes (SQLite's range is wider).
+ROW_ID_MAX = 2**31 - 1
+
+
+def parse_whole_number(value) -> int | None:
+    """The number a request value spells in ASCII digits (a JSON integer as it is) when an INTEGER column
+    holds it, else None: the one parser of the ids and numbers in paths, forms, query strings and JSON
+    bodies. (``str.isdigit()`` says yes to "²", which ``int()`` refuses, and to numbers beyond any id.)"""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit():
+        number = int(value)
+    else:
+        return None
+    return number if 0 <= number <= ROW_ID_MAX else None
+
+
+def parse_year(value) -> int | None:
+    """The year a request value spells when a date can be in it (1 to 9999), else None."""
+    year = parse_whole_number(value)
+    return year if year is not None and dt.MINYEAR <= year <= dt.MAXYEAR else None
+
+
+def number_bound(column_type) -> int | Decimal | None:
+    """The smallest magnitude a number column cannot hold (PostgreSQL's types; SQLite's are wider), or None
+    for other columns. BigInteger and SmallInteger are Integer subclasses, Float a Numeric one."""
+    if isinstance(column_type, types.BigInteger):
+        return 2**63
+    if isinstance(column_type, types.SmallInteger):
+        return 2**15
+    if isinstance(column_type, types.Integer):
+        return ROW_ID_MAX + 1
+    if isinstance(column_type, types.Numeric) and not isinstance(column_type, types.Float) and column_type.precision:
+        return Decimal(10) ** (column_type.precision - (column_type.scale or 0))
+    return None
