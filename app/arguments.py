@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 
 import prison
 from flask import abort, current_app, request
+from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.baseviews import BaseModelView
 from flask_babel import gettext
 from werkzeug.exceptions import BadRequest
 
@@ -103,9 +105,9 @@ def check_list_filters(view) -> None:
 
     Refused, not dropped: without the filter the list (or its Excel export) would hold rows the user meant
     to leave out, and say nothing about it."""
-    filters = getattr(view, "_filters", None)
-    if filters is None:
-        return
+    if not isinstance(view, BaseModelView):
+        return  # REST APIs read their filters from q (check_rison)
+    filters = view._filters
     requested = [(key, FILTER.search(key)) for key in request.args]
     requested = [(key, int(match.group(1)), match.group(2)) for key, match in requested if match]
     if not requested:
@@ -117,7 +119,7 @@ def check_list_filters(view) -> None:
     for key, index, column in requested:
         if index >= len(offered.get(column, ())):
             raise BadRequest(gettext("This list has no filter “%(filter)s”. Remove it from the address and "
-                                          "try again.", filter=_shown(key)))
+                                     "try again.", filter=_shown(key)))
         for value in request.args.getlist(key):
             check_filter_value(view, column, value)
 
@@ -162,7 +164,7 @@ def check_filter_value(view, column: str, value) -> None:
 def check_rison(api) -> None:
     """Page numbers and filter values of a REST list's ``q``; FAB checks the types (and answers a ``q``
     that is not rison), not whether the database can hold the numbers."""
-    if "q" not in request.args or not hasattr(api, "_filters"):
+    if "q" not in request.args or not isinstance(api, ModelRestApi):
         return
     try:
         arguments = prison.loads(request.args["q"])
@@ -174,7 +176,7 @@ def check_rison(api) -> None:
         number = arguments.get(key)
         if isinstance(number, int) and not 0 <= number <= ROW_ID_MAX:
             raise BadRequest(gettext("The page number and page size must be whole numbers from 0 to "
-                                          "%(maximum)d.", maximum=ROW_ID_MAX))
+                                     "%(maximum)d.", maximum=ROW_ID_MAX))
     filters = arguments.get("filters")
     for condition in filters if isinstance(filters, list) else ():
         if isinstance(condition, dict) and condition.get("col") in api.datamodel.list_properties:

@@ -40,3 +40,10 @@ def number_bound(column_type) -> int | Decimal | None:
     if isinstance(column_type, types.Numeric) and not isinstance(column_type, types.Float) and column_type.precision:
         return Decimal(10) ** (column_type.precision - (column_type.scale or 0))
     return None
+
+
+def fits(number, bound) -> bool:
+    """Whether a number from a form or a JSON body is one a column of ``bound`` (number_bound) can store."""
+    if isinstance(number, Decimal) and not number.is_finite():
+        return False
+    return abs(number) < bound

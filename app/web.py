@@ -125,7 +125,7 @@ def _request_texts():
         for key, value in values.items(multi=True):
             yield key
             yield value
-    for upload in request.files.values():
+    for _field, upload in request.files.items(multi=True):
         yield upload.filename or ""
     yield from _json_strings(_json_body())
 

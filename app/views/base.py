@@ -1,6 +1,5 @@
 """Base classes shared by every model view and REST API: scope, validation, permissions, limits."""
 import datetime as dt
-from decimal import Decimal
 
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import ModelView, action, expose, has_access
@@ -9,6 +8,7 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import format_datetime, gettext, lazy_gettext as _l, ngettext
+from marshmallow import ValidationError
 from wtforms import SelectField
 from wtforms.validators import StopValidation
 
@@ -17,7 +17,7 @@ from app.domain.messages import DomainError
 from app.excel import excel_download, export_cell  # noqa: F401  (excel_download re-exported for the views)
 from app.formatting import decimal, percent  # noqa: F401  (re-exported: views format with them)
 from app.extensions import db
-from app.parsing import number_bound
+from app.parsing import fits, number_bound
 from app.security.scope import ensure_writable
 
 # MVC and REST of one resource share one permission pair: can_read / can_write.
@@ -95,29 +95,33 @@ class GuardedWrites:
 WITHOUT_FILE_DOWNLOAD = {"download"}
 
 
+def number_bounds(datamodel) -> dict:
+    """{column: number_bound} of a model's number columns: a larger number sent to the database answers 500."""
+    bounds = {name: number_bound(column.type) for name, column in datamodel.list_columns.items()}
+    return {name: bound for name, bound in bounds.items() if bound is not None}
+
+
 class FitsTheColumn:
     """A form number the column holds. It stops the field's other validators: FAB's unique check would send
-    a larger number to the database, which answers 500, as the insert would."""
+    a larger number to the database, as the insert would."""
 
     def __init__(self, bound):
         self.bound = bound
 
     def __call__(self, form, field):
-        number = field.data
-        if number is None:
-            return
-        if isinstance(number, Decimal) and not number.is_finite() or abs(number) >= self.bound:
+        if field.data is not None and not fits(field.data, self.bound):
             raise StopValidation(gettext("This number is too large."))
 
 
-def with_number_bounds(datamodel, validators_columns) -> dict:
-    """A view's ``validators_columns`` with FitsTheColumn first on every number column of its model."""
-    validators = dict(validators_columns or {})
-    for name, column in datamodel.list_columns.items():
-        bound = number_bound(column.type)
-        if bound is not None:
-            validators[name] = [FitsTheColumn(bound), *validators.get(name, ())]
-    return validators
+class JsonFitsTheColumn:
+    """The same for a number of a REST body (a marshmallow validator)."""
+
+    def __init__(self, bound):
+        self.bound = bound
+
+    def __call__(self, number):
+        if number is not None and not fits(number, self.bound):
+            raise ValidationError(gettext("This number is too large."))
 
 
 class ScopedModelView(GuardedWrites, ModelView):
@@ -127,7 +131,10 @@ class ScopedModelView(GuardedWrites, ModelView):
     formatters_columns = {"active": yes_no, "serves_public": yes_no, "classical": yes_no}
 
     def __init__(self, **kwargs):
-        self.validators_columns = with_number_bounds(self.datamodel, self.validators_columns)
+        validators = dict(self.validators_columns or {})
+        for name, bound in number_bounds(self.datamodel).items():
+            validators[name] = [FitsTheColumn(bound), *validators.get(name, ())]
+        self.validators_columns = validators
         super().__init__(**kwargs)
 
     def _refuse(self, error):
@@ -158,6 +165,9 @@ class ScopedApi(GuardedWrites, ModelRestApi):
 
     def __init__(self):
         super().__init__()
+        # FAB takes one validator per column; no resource sets its own for a number column.
+        self.validators_columns = {**{name: JsonFitsTheColumn(bound) for name, bound in
+                                      number_bounds(self.datamodel).items()}, **self.validators_columns}
         self.model2schemaconverter = RelationIdConverter(self.datamodel, self.validators_columns,
                                                          self.relations_checked_by_validators)
 
