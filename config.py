@@ -25,14 +25,26 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sikinerja.db'}")
-    # psycopg 3 is the driver we ship; plain postgresql:// URLs would ask for psycopg2.
+# A PostgreSQL that does not answer (down, unreachable or frozen) costs a request this many seconds before it
+# is answered 503, instead of libpq's wait without end for a new connection and the pool's 30 s for a free one.
+DATABASE_CONNECT_TIMEOUT = 5
+DATABASE_POOL_TIMEOUT = 5
+
+
+def database_url(url: str) -> str:
+    """A DATABASE_URL as SQLAlchemy takes it: psycopg 3 (the driver we ship; plain postgresql:// URLs would ask
+    for psycopg2), and for PostgreSQL a connect timeout unless the URL sets its own."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    if url.startswith("postgresql+psycopg://") and "connect_timeout=" not in url:
+        url += ("&" if "?" in url else "?") + f"connect_timeout={DATABASE_CONNECT_TIMEOUT}"
     return url
+
+
+def _database_url() -> str:
+    return database_url(os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sikinerja.db'}"))
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -51,7 +63,7 @@ class Config:
     AUDIT_ANCHOR_KEY = os.environ.get("AUDIT_ANCHOR_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_timeout": DATABASE_POOL_TIMEOUT}
 
     # Authentication and accounts
     AUTH_TYPE = AUTH_DB
@@ -126,6 +138,8 @@ class Config:
     # Suggested work-result rating from achievement (policy; a suggestion only, the evaluator decides).
     RATING_ABOVE_FROM_PERCENT = float(os.environ.get("RATING_ABOVE_FROM_PERCENT", 110))
     RATING_MEETS_FROM_PERCENT = float(os.environ.get("RATING_MEETS_FROM_PERCENT", 90))
+    # Feedback from peers at the same level (PermenPANRB 6/2022 Pasal 18(2)), where HR enables it (policy: off).
+    DIALOGUE_PEER_FEEDBACK = _bool("DIALOGUE_PEER_FEEDBACK", False)
 
     # Demo accounts: one password, printed by `make run` (demo only).
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Sikinerja#2026")

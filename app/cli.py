@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app import tasks
 from app.documents import bulk
 from app.domain.messages import DomainError
+from app.errors import DATABASE_UNAVAILABLE
 from app.extensions import db
 from app.models import Agency, DocumentJob, UserAccount
 from app.models.planning import Period
@@ -49,57 +50,138 @@ def register_cli(app) -> None:
 def bulk_documents(agency_code, year, kind, mode, output, username, resume_id):
     """Print or sign every document of an agency and period; shows a progress bar and the result's path.
 
-    Runs on the Celery workers when CELERY_BROKER_URL is set, in this process otherwise."""
+    Runs on the Celery workers when CELERY_BROKER_URL is set, in this process otherwise. An outage of the
+    database or the broker while it runs is reported and waited out."""
+    try:
+        job_id, started = _start_bulk_job(agency_code, year, kind, mode, output, username, resume_id)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    except DATABASE_UNAVAILABLE as error:
+        raise click.ClickException(f"The database is unavailable, nothing was started: {_first_line(error)}") from None
+    if not started:
+        click.echo(f"Job {job_id} is already producing these documents; following it.")
+    elif tasks.broker_url():
+        try:
+            tasks.start(job_id, new_job=resume_id is None)
+        except bulk.QueueUnavailable:
+            raise click.ClickException(
+                f"The broker ({tasks.broker_url()}) is unavailable: job {job_id} was not queued "
+                + ("and was withdrawn." if resume_id is None else f"and stays resumable (--resume {job_id}).")
+                + " Try again once it answers.") from None
+    _follow(job_id, run_here=started and not tasks.broker_url())
+    figures, failures, result = _retrying(lambda: _outcome(job_id))
+    click.echo(f"Job {job_id}: {figures['done']} done, {figures['failed']} failed of {figures['total']}.")
+    for item in failures:
+        click.echo(f"  {item.file_name}: {bulk.reason_text(item.error)}", err=True)
+    if not figures["ready"]:
+        raise click.ClickException(f"Job {job_id} has no result; resume it with --resume {job_id}.")
+    click.echo(f"Result: {result}")
+
+
+def _start_bulk_job(agency_code, year, kind, mode, output, username, resume_id) -> tuple[int, bool]:
+    """Create (or resume) the job; its id, and whether this command started it (False: it was running)."""
     requester = db.session.scalar(select(UserAccount).where(UserAccount.username == username)) if username else None
     if username and requester is None:
         raise click.UsageError(f"There is no account {username}.")
     if mode == "sign" and requester is None and not resume_id:
         raise click.UsageError("Signing acts for an account: give --as USERNAME (Admin or HR Admin).")
-    try:
-        if resume_id:
-            job = db.session.get(DocumentJob, resume_id)
-            if job is None:
-                raise click.UsageError(f"There is no job {resume_id}.")
-            job, started = bulk.resume_job(job)
-        else:
-            agency = db.session.scalar(select(Agency).where(Agency.code == (agency_code or "")))
-            period = db.session.scalar(select(Period).where(Period.year == year))
-            if agency is None or period is None:
-                raise click.UsageError("Give an existing --agency code and --period year (or --resume JOB).")
-            scope = UserScope.for_user(requester) if requester else UserScope.system()
-            job, started = bulk.create_job(agency, period, kind, mode, output, scope=scope, requester=requester)
-    except DomainError as error:
-        raise click.ClickException(str(error)) from None
-    if not started:
-        click.echo(f"Job {job.id} is already producing these documents; following it.")
-    _follow(job.id, run_here=started and not tasks.broker_url(), dispatch=started)
-    job = db.session.get(DocumentJob, job.id)
-    figures = bulk.progress(job)
-    click.echo(f"Job {job.id}: {figures['done']} done, {figures['failed']} failed of {figures['total']}.")
-    for item in bulk.failed_items(job):
-        click.echo(f"  {item.file_name}: {item.error}", err=True)
-    if not figures["ready"]:
-        raise click.ClickException(f"Job {job.id} has no result; resume it with --resume {job.id}.")
-    click.echo(f"Result: {bulk.result_path(job)}")
+    if resume_id:
+        job = db.session.get(DocumentJob, resume_id)
+        if job is None:
+            raise click.UsageError(f"There is no job {resume_id}.")
+        job, started = bulk.resume_job(job, verification_base=tasks.verification_base())
+        return job.id, started
+    agency = db.session.scalar(select(Agency).where(Agency.code == (agency_code or "")))
+    period = db.session.scalar(select(Period).where(Period.year == year))
+    if agency is None or period is None:
+        raise click.UsageError("Give an existing --agency code and --period year (or --resume JOB).")
+    scope = UserScope.for_user(requester) if requester else UserScope.system()
+    job, started = bulk.create_job(agency, period, kind, mode, output, scope=scope, requester=requester,
+                                   verification_base=tasks.verification_base())
+    return job.id, started
 
 
-def _follow(job_id: int, *, run_here: bool, dispatch: bool) -> None:
-    """Run the job in this process, or hand it to the workers (or another process) and watch it."""
-    figures = bulk.progress(db.session.get(DocumentJob, job_id))
+def _outcome(job_id: int):
+    job = db.session.get(DocumentJob, job_id)
+    return bulk.progress(job), bulk.failed_items(job), bulk.result_path(job)
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+# Between two looks at a job that waits out an outage; and how long a job may stand still before the follower
+# checks whether the broker is what it waits for.
+FOLLOW_EVERY = 1
+OUTAGE_RETRY_EVERY = 2
+BROKER_CHECK_AFTER = 5
+
+
+def _retrying(step):
+    """Run ``step`` until the database answers, saying once per outage that it waits (no traceback)."""
+    waiting = False
+    while True:
+        try:
+            result = step()
+        except DATABASE_UNAVAILABLE as error:
+            db.session.rollback()
+            if not waiting:
+                click.echo(f"Database unavailable, retrying… ({_first_line(error)})", err=True)
+                waiting = True
+            time.sleep(OUTAGE_RETRY_EVERY)
+            continue
+        if waiting:
+            click.echo("Database available again; continuing.", err=True)
+        return result
+
+
+def _follow(job_id: int, *, run_here: bool) -> None:
+    """Run the job in this process, or watch the workers (or another process) run it, until it is no longer
+    running. Outages of the database or the broker are reported and waited out: the job goes on by itself."""
+    figures = _retrying(lambda: bulk.progress(db.session.get(DocumentJob, job_id)))
     with click.progressbar(length=figures["total"], label=f"Job {job_id}", show_pos=True, show_percent=True) as bar:
         bar.update(figures["done"] + figures["failed"])
         if run_here:
-            bulk.run_items(job_id, on_item=lambda: bar.update(1))
+            # Each run produces the items still pending, so a run cut by an outage goes on where it stopped.
+            _retrying(lambda: bulk.run_items(job_id, on_item=lambda: bar.update(1),
+                                             verification_base=tasks.verification_base()))
             return
-        if dispatch:
-            tasks.start(job_id)
+        url, last_moved, broker_down = tasks.broker_url(), time.monotonic(), False
         while True:
             db.session.expire_all()
-            figures = bulk.progress(db.session.get(DocumentJob, job_id))
-            bar.update(figures["done"] + figures["failed"] - bar.pos)
+            figures = _retrying(lambda: bulk.progress(db.session.get(DocumentJob, job_id)))
+            finished = figures["done"] + figures["failed"]
+            if finished != bar.pos:
+                bar.update(finished - bar.pos)
+                last_moved = time.monotonic()
             if figures["status"] != "running":
                 return
-            time.sleep(1)
+            if url and time.monotonic() - last_moved > BROKER_CHECK_AFTER:
+                reachable = tasks.broker_reachable(url)
+                if broker_down != (not reachable):
+                    broker_down = not reachable
+                    click.echo("Broker unavailable, retrying… (the job goes on once it answers)" if broker_down
+                               else "Broker available again; the job goes on.", err=True)
+            time.sleep(FOLLOW_EVERY)
+
+
+@documents_cli.command("refingerprint")
+@click.option("--dry-run", is_flag=True, help="Count what would be done; write nothing.")
+def refingerprint_documents(dry_run):
+    """Once, when upgrading to the data fingerprint of signed documents (issue 16): valid versions signed
+    before it get their record's fingerprint when their old key still matches the record; the others are left
+    and read "data changed after signing". Safe to run repeatedly (README, upgrade notes)."""
+    from app.documents.refingerprint import refingerprint
+
+    outcome = refingerprint(dry_run=dry_run)
+    click.echo(f"{'Would re-fingerprint' if dry_run else 'Re-fingerprinted'}: {outcome.refingerprinted} (old key "
+               f"matches the record as it stands).")
+    click.echo(f"Left, reading changed: {outcome.changed} (old key differs) + {outcome.record_gone} (record gone).")
+    click.echo(f"Left alone: {outcome.already_current} already fingerprinted, {outcome.snapshot} snapshot reports.")
+    if outcome.codes_left:
+        click.echo(f"Codes reading changed: {', '.join(outcome.codes_left)}")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
 
 
 @documents_cli.command("demo-ca")

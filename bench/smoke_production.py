@@ -133,7 +133,9 @@ def main() -> int:
     instance = tempfile.mkdtemp(prefix="sikinerja-smoke-")
     environment = {**os.environ, "DATABASE_URL": args.database, "REDIS_URL": args.redis,
                    "CELERY_BROKER_URL": args.redis, "SIKINERJA_INSTANCE": instance,
-                   "SECRET_KEY": "smoke-test-only-secret", "DEMO_PASSWORD": DEMO_PASSWORD}
+                   "SECRET_KEY": "smoke-test-only-secret", "DEMO_PASSWORD": DEMO_PASSWORD,
+                   # Production mode needs it (a worker without it refuses to start); the QR codes' address.
+                   "PUBLIC_BASE_URL": f"http://127.0.0.1:{args.port}"}
     name = args.database.rsplit("/", 1)[1].split("?")[0]
     host = re.search(r"@([^/:]+)", args.database)
     user = re.search(r"//([^:@/]+)@", args.database)

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlalchemy import delete, select
 
@@ -56,16 +57,26 @@ def annual_nips(agency_code):
                    Evaluation.kind == "ANNUAL", Evaluation.status != "draft")))
 
 
-def finished_job(agency_code, kind="evaluation_annual", mode="print", output="zip", requester=None):
-    """A job created and run in this process, the way the CLI runs it without a broker."""
+PUBLIC_BASE_URL = "https://kinerja.example.go.id"
+
+
+def new_job(agency_code, kind="evaluation_annual", mode="print", output="zip", requester=None):
     with database() as session:
         agency = session.scalar(select(Agency).where(Agency.code == agency_code))
         period = session.scalar(select(Period).where(Period.year == YEAR))
         scope = UserScope.for_user(requester) if requester else UserScope.system()
-        job, created = bulk.create_job(agency, period, kind, mode, output, scope=scope, requester=requester)
+        job, created = bulk.create_job(agency, period, kind, mode, output, scope=scope, requester=requester,
+                                       verification_base=PUBLIC_BASE_URL)
         assert created
-        bulk.run_items(job.id)
         return job.id
+
+
+def finished_job(agency_code, kind="evaluation_annual", mode="print", output="zip", requester=None):
+    """A job created and run in this process, the way the CLI runs it without a broker."""
+    job_id = new_job(agency_code, kind, mode, output, requester)
+    with database():
+        bulk.run_items(job_id, verification_base=PUBLIC_BASE_URL)
+    return job_id
 
 
 @pytest.fixture()
@@ -188,7 +199,8 @@ def test_resume_after_a_failed_item_processes_only_the_remaining_ones(app, monke
     assert result is None
     with database() as session:
         job = session.get(DocumentJob, job_id)
-        assert [item.error for item in bulk.failed_items(job)] == ["printer on fire"]
+        # The reader gets the translated "unexpected error" message; the exception's text stays in the log.
+        assert [bulk.reason_text(item.error) for item in bulk.failed_items(job)] == [gettext(bulk.UNEXPECTED)]
         failed_key = bulk.failed_items(job)[0].subject_key
 
     keys.clear()
@@ -319,7 +331,7 @@ def test_sign_mode_signs_every_document_with_the_institution_certificate(app, mo
     assert count(SignedDocument) == signed_before + figures["total"]
 
 
-def test_sign_mode_without_the_passphrase_fails_each_item_with_the_reason(app, monkeypatch):
+def test_sign_mode_without_the_passphrase_fails_each_item_with_the_reason(app, monkeypatch, as_user):
     if not _institution_signing_ready():
         pytest.skip("the demo has no institution certificate yet")
     from app.models.security import UserAccount
@@ -330,10 +342,16 @@ def test_sign_mode_without_the_passphrase_fails_each_item_with_the_reason(app, m
         job_id = finished_job("DINKES", kind="evaluation_document", mode="sign", requester=hr)
     figures, _result = job_state(job_id)
     assert figures["status"] == "failed" and figures["done"] == 0
-    with database() as session:
-        errors = {item.error for item in bulk.failed_items(session.get(DocumentJob, job_id))}
-    assert errors == {"The worker has no passphrase for the institution's certificate "
-                      f"(environment variable {bulk.PASSPHRASE_VARIABLE})."}
+    english = ("The worker has no passphrase for the institution's certificate "
+               f"(environment variable {bulk.PASSPHRASE_VARIABLE}).")
+    with database() as session, force_locale("id"):
+        errors = {bulk.reason_text(item.error) for item in bulk.failed_items(session.get(DocumentJob, job_id))}
+        assert errors == {gettext("The worker has no passphrase for the institution's certificate "
+                                  "(environment variable %(variable)s).", variable=bulk.PASSPHRASE_VARIABLE)}
+    indonesian = errors.pop()
+    assert english != indonesian and bulk.PASSPHRASE_VARIABLE in indonesian  # Indonesian, with the name
+    page = as_user("hr.bkpsdm").get("/document-jobs/").get_data(as_text=True).replace("&#39;", "'")
+    assert indonesian in page and english not in page
 
 
 # --- a real Celery worker behind Redis ----------------------------------------------------------------
@@ -355,7 +373,7 @@ def _redis_or_skip():
 def celery_worker(app, monkeypatch):
     """`celery -A app.tasks worker --pool prefork --concurrency 2` on the test database and instance folder."""
     _redis_or_skip()
-    environment = {**os.environ, "CELERY_BROKER_URL": REDIS_URL,
+    environment = {**os.environ, "CELERY_BROKER_URL": REDIS_URL, "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
                    "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
                    "SIKINERJA_INSTANCE": str(Path(app.config["UPLOAD_FOLDER"]).parent)}
     worker = subprocess.Popen(
@@ -387,3 +405,225 @@ def test_a_real_celery_worker_runs_the_job_through_redis(as_user, celery_worker)
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     text = pdf_text(download.data).replace(" ", "")
     assert all(nip in text for nip in annual_nips("DINKES"))
+
+
+# --- recovering without a person (issue 17) -----------------------------------------------------------
+
+def _job_items(job_id):
+    with database() as session:
+        return session.execute(select(DocumentJobItem.id, DocumentJobItem.subject_key, DocumentJobItem.status)
+                               .where(DocumentJobItem.job_id == job_id).order_by(DocumentJobItem.id)).all()
+
+
+def test_a_database_error_mid_item_is_raised_for_a_retry_not_recorded_as_the_documents_failure(app, monkeypatch,
+                                                                                                blank_render):
+    from sqlalchemy.exc import OperationalError
+
+    blank, calls = bulk.render_pdf, []
+
+    def database_gone_once(kind, subject, stamp=None):
+        calls.append(subject.key)
+        if len(calls) == 2:
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+        return blank(kind, subject, stamp)
+
+    monkeypatch.setattr(bulk, "render_pdf", database_gone_once)
+    job_id = new_job("DINKES")
+    with database(), pytest.raises(OperationalError):
+        bulk.run_items(job_id)
+    assert [item.status for item in _job_items(job_id)] == ["done", "pending", "pending"]
+    with database():  # the retry: what was done stays done, the rest is produced once
+        bulk.run_items(job_id)
+    figures, result = job_state(job_id)
+    assert (figures["status"], figures["done"], figures["failed"]) == ("done", 3, 0)
+    assert len(calls) == 4 and len(set(calls)) == 3  # the first document was not produced again
+    with zipfile.ZipFile(result) as archive:
+        assert len(archive.namelist()) == 3
+
+
+def test_a_second_delivery_of_a_signed_item_signs_nothing(app, monkeypatch):
+    """Two deliveries of one item (a chunk restored by the broker while a sweeper re-queued it): the one that
+    commits second rolls its signature back, so each document is signed exactly once."""
+    if not _institution_signing_ready():
+        pytest.skip("the demo has no institution certificate yet")
+    from sqlalchemy import update
+
+    from app.models.document import SignedDocument
+    from app.models.security import UserAccount
+    from app.services import documents
+
+    monkeypatch.setenv(bulk.PASSPHRASE_VARIABLE, app.config["DEMO_PASSWORD"])
+    with database() as session:
+        hr = session.scalar(select(UserAccount).where(UserAccount.username == "hr.bkpsdm"))
+        job_id = new_job("DINKES", kind="evaluation_document", mode="sign", requester=hr)
+    first, *others = _job_items(job_id)
+    real_render = documents.render_pdf
+
+    def other_delivery_commits_first(kind, subject, stamp=None):
+        if subject.key == first.subject_key:
+            with app.extensions["sqlalchemy"].engine.begin() as connection:
+                connection.execute(update(DocumentJobItem).where(DocumentJobItem.id == first.id)
+                                   .values(status="done", finished_at=bulk.utcnow()))
+        return real_render(kind, subject, stamp)
+
+    monkeypatch.setattr(documents, "render_pdf", other_delivery_commits_first)
+    signed_before = {item.subject_key: count(SignedDocument, kind_code="evaluation_document",
+                                             subject_key=item.subject_key) for item in (first, *others)}
+    with database():
+        bulk.run_items(job_id, [first.id], verification_base=PUBLIC_BASE_URL)
+    assert count(SignedDocument, kind_code="evaluation_document", subject_key=first.subject_key) == \
+        signed_before[first.subject_key]
+    with database():  # the rest, delivered twice in a row: the second delivery finds them done
+        bulk.run_items(job_id, verification_base=PUBLIC_BASE_URL)
+        bulk.run_items(job_id, verification_base=PUBLIC_BASE_URL)
+    for item in others:
+        assert count(SignedDocument, kind_code="evaluation_document", subject_key=item.subject_key) == \
+            signed_before[item.subject_key] + 1
+    with database() as session:
+        signed = session.scalars(select(SignedDocument).where(
+            SignedDocument.subject_key == others[0].subject_key, SignedDocument.status == "valid")).one()
+        assert signed.code and [item.status for item in _job_items(job_id)] == ["done"] * (1 + len(others))
+
+
+def test_a_sign_job_selects_only_the_records_single_signing_would_sign(app):
+    """Bulk signing uses single signing's rule (app.documents.kinds): an evaluation without its predikat is left
+    out of a sign job (a print job still has it), instead of failing in the job."""
+    from app.documents.catalogue import load_subject
+
+    with database() as session:
+        evaluation = session.scalars(select(Evaluation).where(
+            Evaluation.agency_id == agency_id("DINKES"), Evaluation.kind == "ANNUAL")
+            .order_by(Evaluation.id)).first()
+        unsettled, predikat = evaluation.id, evaluation.predikat
+        evaluation.predikat = None
+        session.commit()
+    try:
+        with database() as session:
+            agency = session.scalar(select(Agency).where(Agency.code == "DINKES"))
+            period = session.scalar(select(Period).where(Period.year == YEAR))
+            kind = bulk.BULK_KINDS["evaluation_document"]
+            printed = [key for key, _name in bulk.subjects(kind, agency.id, period.id, UserScope.system())]
+            signed = [key for key, _name in bulk.subjects(kind, agency.id, period.id, UserScope.system(), "sign")]
+            assert str(unsettled) in printed and str(unsettled) not in signed and signed
+            for key in printed:
+                refusal = load_subject("evaluation_document", key, UserScope.system())[1].signing_refusal
+                assert (key in signed) == (refusal is None), (key, refusal)
+    finally:
+        with database() as session:
+            session.get(Evaluation, unsettled).predikat = predikat
+            session.commit()
+
+
+def test_signing_without_a_public_address_is_refused_up_front(app, as_user, monkeypatch):
+    from app import tasks
+
+    with database() as session:
+        agency = session.scalar(select(Agency).where(Agency.code == "DINKES"))
+        period = session.scalar(select(Period).where(Period.year == YEAR))
+        with pytest.raises(bulk.NoPublicAddress):
+            bulk.create_job(agency, period, "evaluation_document", "sign", "zip", scope=UserScope.system())
+    # On the workers (a broker configured) only PUBLIC_BASE_URL gives the address: the page says so.
+    monkeypatch.setitem(app.config, "CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", None)
+    hr = english_browser(as_user("hr.bkpsdm"))
+    response = submit(hr, kind="evaluation_document", mode="sign")
+    assert "has not yet set the public address" in hr.get(response.headers["Location"]).get_data(as_text=True)
+    assert count(DocumentJob) == 0
+    with app.test_request_context("/document-jobs/create", base_url="https://kinerja.example.go.id/"):
+        assert tasks.verification_base() is None
+        monkeypatch.setitem(app.config, "CELERY_BROKER_URL", None)
+        assert tasks.verification_base() == "https://kinerja.example.go.id/"  # in-process: the request's address
+        monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", PUBLIC_BASE_URL)
+        assert tasks.verification_base() == PUBLIC_BASE_URL
+
+
+def test_a_worker_without_public_base_url_refuses_to_start_with_a_clear_log_line(monkeypatch, caplog):
+    import config
+    from app import tasks
+
+    monkeypatch.setattr(config.Config, "PUBLIC_BASE_URL", None)
+    monkeypatch.setattr(tasks.log, "disabled", False)
+    with pytest.raises(SystemExit) as refused:
+        tasks._refuse_without_public_address()
+    assert refused.value.code != 0
+    assert any(record.levelname == "CRITICAL" and "PUBLIC_BASE_URL is not set" in record.getMessage()
+               for record in caplog.records)
+    monkeypatch.setattr(config.Config, "PUBLIC_BASE_URL", PUBLIC_BASE_URL)
+    tasks._refuse_without_public_address()  # starts
+
+
+def test_a_stalled_job_is_taken_over_by_exactly_one_sweeper_and_resumable_within_a_minute(app):
+    import datetime as dt
+
+    job_id = new_job("DINKES")
+    with database() as session:
+        job = session.get(DocumentJob, job_id)
+        job.started_at = bulk.utcnow() - bulk.STALLED_AFTER / 3
+        session.commit()
+        assert not bulk.progress(job)["resumable"] and bulk.take_over_stalled() == []  # still moving
+        # Nothing moved for longer than STALLED_AFTER (seconds, not the 15 minutes it was); an assembler had
+        # claimed the output and died.
+        job.started_at, job.result_file = bulk.utcnow() - bulk.STALLED_AFTER - dt.timedelta(seconds=1), "x.zip"
+        session.commit()
+        assert bulk.STALLED_AFTER <= dt.timedelta(minutes=1) and bulk.progress(job)["resumable"]
+        assert bulk.take_over_stalled() == [job_id]
+        assert bulk.take_over_stalled() == []  # a second sweeper finds it taken
+        session.expire_all()
+        job = session.get(DocumentJob, job_id)
+        assert job.status == "running" and job.result_file is None and not bulk.progress(job)["resumable"]
+
+
+# --- the command line under outages -----------------------------------------------------------------------
+
+def test_cli_with_the_broker_down_says_so_without_a_traceback_and_leaves_no_job(app, monkeypatch, blank_render):
+    monkeypatch.setitem(app.config, "CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    result = app.test_cli_runner().invoke(args=["documents", "bulk", "--agency", "DINKES", "--period", str(YEAR),
+                                                "--kind", "evaluation_annual"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "The broker (redis://127.0.0.1:1/0) is unavailable" in result.output and "withdrawn" in result.output
+    assert "Traceback" not in result.output and count(DocumentJob) == 0
+
+
+def test_cli_waits_out_a_database_outage_and_reports_it(app, monkeypatch, blank_render):
+    from sqlalchemy.exc import OperationalError
+
+    from app import cli
+
+    monkeypatch.setattr(cli, "OUTAGE_RETRY_EVERY", 0)
+    real_run, outages = bulk.run_items, []
+
+    def run_through_an_outage(*args, **kwargs):
+        if len(outages) < 2:  # the database is gone for the first two attempts
+            outages.append(1)
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "run_items", run_through_an_outage)
+    result = app.test_cli_runner().invoke(args=[
+        "documents", "bulk", "--agency", "DINKES", "--period", str(YEAR), "--kind", "evaluation_annual"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Database unavailable, retrying…") == 1 and "Database available again" in result.stderr
+    assert "3 done, 0 failed of 3" in result.output and "Traceback" not in result.stderr
+
+
+def test_cli_follower_says_when_the_broker_is_down_and_when_it_is_back(app, monkeypatch, blank_render, capsys):
+    from app import cli, tasks
+
+    job_id = new_job("DINKES")
+    answers = iter([False, False, True])  # the broker down for two looks, then back
+    naps = []
+
+    def nap(_seconds):
+        naps.append(1)
+        if len(naps) == 4:  # the workers go on once the broker is back
+            bulk.run_items(job_id)
+
+    monkeypatch.setattr(cli, "BROKER_CHECK_AFTER", 0)
+    monkeypatch.setattr(cli.time, "sleep", nap)
+    monkeypatch.setattr(tasks, "broker_url", lambda: "redis://broker.invalid:6379/0")
+    monkeypatch.setattr(tasks, "broker_reachable", lambda _url: next(answers, True))
+    with app.app_context():
+        cli._follow(job_id, run_here=False)
+    assert job_state(job_id)[0]["status"] == "done"
+    output = capsys.readouterr().err
+    assert output.count("Broker unavailable, retrying…") == 1 and "Broker available again" in output

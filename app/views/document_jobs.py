@@ -1,5 +1,6 @@
 """Bulk documents page (HR Admin): start a job for an agency, period and kind of document, watch its
-progress bar (polling the JSON progress endpoint), download the ZIP or merged PDF, resume a failed job.
+progress bar (polling the JSON progress endpoint), download the ZIP or merged PDF, resume a failed job or one
+that stopped moving (the workers' sweeper also resumes those by itself, app.tasks).
 
 Jobs are read through the requester's scope: an Agency Admin sees and downloads only their agencies' jobs;
 anyone else's job id answers 404.
@@ -55,7 +56,7 @@ class DocumentJobView(BaseView):
             agencies=list(db.session.scalars(scoped_select(Agency).order_by(Agency.name))) if may_start else [],
             periods=list(db.session.scalars(select(Period).order_by(Period.year.desc()))),
             kinds=bulk.BULK_KINDS, modes=JOB_MODES, outputs=JOB_OUTPUTS,
-            format_moment=format_moment)
+            format_moment=format_moment, reason_text=bulk.reason_text)
 
     @expose("/create", methods=["POST"])
     @has_access
@@ -69,7 +70,8 @@ class DocumentJobView(BaseView):
         try:
             job, created = bulk.create_job(agency, period, form.get("kind", ""), form.get("mode", ""),
                                            form.get("output", ""), scope=current_scope(),
-                                           requester=self.appbuilder.sm.current_user)
+                                           requester=self.appbuilder.sm.current_user,
+                                           verification_base=tasks.verification_base())
             if created:
                 tasks.start(job.id, new_job=True)  # the broker down: the job is withdrawn, QueueUnavailable
         except DomainError as error:
@@ -100,7 +102,7 @@ class DocumentJobView(BaseView):
     @has_access
     def resume(self, pk):
         try:
-            job, resumed = bulk.resume_job(self._job(pk))
+            job, resumed = bulk.resume_job(self._job(pk), verification_base=tasks.verification_base())
             if resumed:
                 tasks.start(job.id)  # the broker down: the job is failed (resumable) again, QueueUnavailable
         except DomainError as error:
