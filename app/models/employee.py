@@ -5,9 +5,10 @@ from sqlalchemy.orm import relationship
 
 from app.domain.nip import format_nip
 from app.models.organization import EMPLOYMENT_TYPES, Agency, Position, Rank, Unit, choice_label
+from app.models.versioning import Versioned
 
 
-class Employee(Model):
+class Employee(Versioned, Model):
     __tablename__ = "employee"
     __scope_agency__ = "agency_id"
     # An employee's own record, and their direct subordinates' for an evaluator.

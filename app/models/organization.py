@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
 
+from app.models.versioning import Versioned
+
 AGENCY_KINDS = (
     ("DINAS", _l("Agency (Dinas)")),
     ("BADAN", _l("Board (Badan)")),
@@ -36,7 +38,7 @@ def choice_label(choices, code):
     return str(dict(choices).get(code, code or ""))
 
 
-class Agency(Model):
+class Agency(Versioned, Model):
     __tablename__ = "agency"
     __scope_agency__ = "id"
 
@@ -56,7 +58,7 @@ class Agency(Model):
         return choice_label(AGENCY_KINDS, self.kind)
 
 
-class Unit(Model):
+class Unit(Versioned, Model):
     __tablename__ = "unit"
     __scope_agency__ = "agency_id"
 
@@ -97,7 +99,7 @@ class PositionKind(Model):
         return self.name
 
 
-class Position(Model):
+class Position(Versioned, Model):
     """A post (jabatan) in a unit; `parent` is the superior post, i.e. the reporting line."""
 
     __tablename__ = "position"

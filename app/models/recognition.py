@@ -8,6 +8,7 @@ from sqlalchemy.orm import relationship
 from app.domain.awards import AwardCode, SanctionLevel
 from app.models.employee import Employee
 from app.models.organization import Agency, Unit, choice_label
+from app.models.versioning import Versioned
 
 SANCTION_LEVELS = ((SanctionLevel.LIGHT.value, _l("Light (ringan)")),
                    (SanctionLevel.MEDIUM.value, _l("Medium (sedang)")),
@@ -46,7 +47,7 @@ class DisciplinarySanction(Model):
         return choice_label(SANCTION_LEVELS, self.level)
 
 
-class AwardType(Model):
+class AwardType(Versioned, Model):
     """A kind of award with its criteria; ``siasn_code`` is the SIASN jenis penghargaan (201–203, 304–306, 400)."""
 
     __tablename__ = "award_type"
@@ -73,7 +74,7 @@ class AwardType(Model):
         return self.category == "BEST_UNIT"
 
 
-class Nomination(Model):
+class Nomination(Versioned, Model):
     """A nomination of an employee (or a service unit) for an award in a period ("2026" or "2026-11").
 
     An ineligible employee is nominated only with ``exception_reason`` recorded; awarding needs the decree

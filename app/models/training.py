@@ -9,6 +9,7 @@ from sqlalchemy.orm import relationship
 from app.models.audit import utcnow
 from app.models.employee import Employee
 from app.models.organization import Agency, choice_label
+from app.models.versioning import Versioned
 
 PARTICIPATION_STATUSES = (("registered", _l("Registered")), ("attended", _l("Attended")),
                           ("completed", _l("Completed")))
@@ -36,7 +37,7 @@ training_programme_agency = Table(
 )
 
 
-class TrainingProgramme(Model):
+class TrainingProgramme(Versioned, Model):
     """A programme HR Admin (BKPSDM) runs or records; every signed-in user may read it to request a place.
 
     ``competency_area`` names what it develops; the needs page matches it to weak SKM elements

@@ -19,12 +19,16 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app, g, has_request_context, request
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from sqlalchemy import Delete, Update, event, inspect, select, text
+from sqlalchemy.orm.base import NO_VALUE
 
+from app.formatting import DASH, long_date, moment, shown
 from app.models.audit import AuditAnchor, AuditEntry, utcnow
 from app.models.security import UserAccount
 from app.security.scope import is_scoped
@@ -81,6 +85,8 @@ def _column_changes(obj, action):
                 changes[key] = {"before": _plain(before), "after": _plain(after)}
     for rel in state.mapper.relationships:
         if not rel.uselist:
+            if action == "update":
+                _to_one_change(state, rel, changes)
             continue
         history = state.attrs[rel.key].history
         if history.added or history.deleted:
@@ -89,6 +95,25 @@ def _column_changes(obj, action):
                 "added": [str(item) for item in history.added],
             }
     return changes
+
+
+def _to_one_change(state, rel, changes) -> None:
+    """A to-one relation set to another row (employee.unit = ...): its foreign key is only synchronised during
+    the flush, after this listener, so the column loop above does not see it. Recorded by the rows' names
+    under the relation's name; the row it pointed to is read by its key when it was never loaded."""
+    history = state.attrs[rel.key].history
+    if not history.added or rel.key in changes:
+        return
+    before = history.deleted[0] if history.deleted else None
+    if before is None and not history.deleted and len(rel.local_columns) == 1:
+        key = state.mapper.get_property_by_column(next(iter(rel.local_columns))).key
+        old_id = state.attrs[key].loaded_value
+        if old_id is not None and old_id is not NO_VALUE:
+            before = state.session.get(rel.mapper.class_, old_id)
+    after = history.added[0]
+    before_name, after_name = (str(row) if row is not None else None for row in (before, after))
+    if before_name != after_name:
+        changes[rel.key] = {"before": before_name, "after": after_name}
 
 
 def _collect(session, flush_context, instances):
@@ -322,3 +347,79 @@ def reseal_anchor(engine) -> ChainReport:
         return ChainReport(report.checked, reason="entries were added while the log was checked; run the "
                                                   "command again")
     return report
+
+
+# --- what a reader of the log sees ------------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"), "import": _l("Imported"),
+    "login": _l("Sign-in"), "logout": _l("Sign-out"), "login_failed": _l("Sign-in failed"),
+    "login_refused_locked": _l("Sign-in refused (account locked)"), "account_locked": _l("Account locked"),
+    "unchanged": _l("Unchanged"), "rejected": _l("Rejected"),  # outcomes of an import's rows
+}
+# The fixed summaries of the events above (stored in English, in the hash chain, so translated when shown).
+_EVENT_SUMMARIES = {
+    "every session ended": _l("every session ended"), "wrong password": _l("wrong password"),
+    "unknown user": _l("unknown user"),
+}
+_LOCKED_UNTIL = re.compile(r"locked until (\d{4}-\d\d-\d\d \d\d:\d\d) UTC$")
+_LOCKED_FOR = re.compile(r"locked for (\d+) minutes$")
+_STORED_DECIMAL = re.compile(r"-?\d+\.\d+")
+_STORED_MOMENT = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?")
+_STORED_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def actor_shown(username: str | None) -> str:
+    """Who acted: the account's name, "System" for seeding, the command line and background work."""
+    return gettext("System") if username == "system" else (username or DASH)
+
+
+def action_shown(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def summary_shown(summary: str | None) -> str:
+    """An entry's summary for the reader: event summaries translated, their UTC times local."""
+    if not summary:
+        return DASH
+    if summary in _EVENT_SUMMARIES:
+        return str(_EVENT_SUMMARIES[summary])
+    if match := _LOCKED_UNTIL.match(summary):
+        return gettext("locked until %(moment)s", moment=moment(dt.datetime.fromisoformat(match.group(1))))
+    if match := _LOCKED_FOR.match(summary):
+        return ngettext("locked for %(num)d minute", "locked for %(num)d minutes", int(match.group(1)))
+    return summary
+
+
+def _stored_value_shown(value) -> str:
+    """A value as _plain stored it (ISO dates and times, decimals as text), as a person reads it."""
+    if isinstance(value, str):
+        if _STORED_MOMENT.fullmatch(value):
+            return moment(dt.datetime.fromisoformat(value))
+        if _STORED_DATE.fullmatch(value):
+            return long_date(dt.date.fromisoformat(value))
+        if _STORED_DECIMAL.fullmatch(value):
+            return shown(Decimal(value))
+    if isinstance(value, list):
+        return ", ".join(map(_stored_value_shown, value)) or DASH
+    return shown(value)
+
+
+def changes_shown(changes: dict | None, field_label) -> str:
+    """One line per changed field, ``Label: before → after``; ``field_label(name)`` names the field."""
+    lines = []
+    for name, change in (changes or {}).items():
+        label = field_label(name)
+        if name == "counts" and isinstance(change, dict):  # an import: rows per outcome
+            lines.append(", ".join(f"{action_shown(outcome)}: {count}" for outcome, count in change.items()))
+        elif not isinstance(change, dict):
+            lines.append(f"{label}: {_stored_value_shown(change)}")
+        elif "added" in change or "removed" in change:
+            lines.append(f"{label}: " + gettext("added %(added)s, removed %(removed)s",
+                                                added=_stored_value_shown(change.get("added", [])),
+                                                removed=_stored_value_shown(change.get("removed", []))))
+        elif "before" in change and "after" in change:
+            lines.append(f"{label}: {_stored_value_shown(change['before'])} → {_stored_value_shown(change['after'])}")
+        else:
+            lines.append(f"{label}: {_stored_value_shown(change.get('after', change.get('before')))}")
+    return "\n".join(lines) or DASH

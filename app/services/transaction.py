@@ -2,12 +2,16 @@
 from flask import g, has_request_context
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.domain.messages import DomainError
+from app.domain.messages import N_, DomainError
 from app.extensions import db
 
 
 class ConcurrentChange(DomainError):
     """Someone else changed the record between reading and writing it (HTTP 409 in the API)."""
+
+
+SAVED_AT_THE_SAME_MOMENT = N_("Someone else saved this record at the same moment; nothing was saved. Reload it "
+                              "and try again.")
 
 
 def run_in_transaction(work, conflict: ConcurrentChange):
