@@ -18,9 +18,10 @@ from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import arguments
-from app.errors import _answer as error_page
+from app.errors import answer as error_page
 from app.extensions import db
 from app.parsing import ROW_ID_MAX, parse_whole_number
+from app.formatting import shown
 from app.views.base import decimal
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -181,6 +182,7 @@ def _register_bad_input_checks(app) -> None:
 
 def register_request_hooks(app) -> None:
     app.add_template_filter(decimal)
+    app.add_template_filter(shown)  # the generated lists' and show pages' values (app/templates/appbuilder)
     _register_security_headers(app)
     if not app.testing:
         _configure_access_log()

@@ -1,7 +1,11 @@
 """Sessions end when the account says so (issue 16): logging out, a new password (one's own, reset by an
 administrator or on the command line), deactivation and lock-out end EVERY session of the account — a copy of
 its session cookie is anonymous afterwards and its bearer tokens (access and refresh) are refused with a 401 —
-while other accounts' sessions, and the account's sessions after an ordinary change, carry on."""
+while other accounts' sessions, and the account's sessions after an ordinary change, carry on.
+
+And only the account's owner says so: signing out is a POST with the CSRF token (a GET only asks), one's own
+new password needs the current one, and the administrator's reset form refuses a ``?pk=`` naming no account."""
+import re
 import uuid
 
 import jwt
@@ -10,6 +14,7 @@ from sqlalchemy import select
 
 from app.models import AuditEntry, UserAccount
 from tests.conftest import csrf_token, login
+from tests.english import english_browser
 from tests.helpers import database
 
 PASSWORD = "Sikinerja#2026"
@@ -92,16 +97,23 @@ def can_log_in(app, username, password) -> bool:
 
 # --- the events that end every session of an account ------------------------------------------------
 
+def sign_out(client):
+    return client.post("/logout/", data={"csrf_token": csrf_token(client, SIGNED_IN_PAGE)})
+
+
 def log_out(app, client, username):
-    response = client.get("/logout/")
-    assert response.status_code == 302
+    assert sign_out(client).status_code == 302
     return PASSWORD
 
 
-def change_own_password(app, client, username):
+def change_own_password(app, client, username, current=PASSWORD):
     token = csrf_token(client, "/resetmypassword/form")
-    response = client.post("/resetmypassword/form", data={
-        "password": NEW_PASSWORD, "conf_password": NEW_PASSWORD, "csrf_token": token})
+    return client.post("/resetmypassword/form", data={
+        "current_password": current, "password": NEW_PASSWORD, "conf_password": NEW_PASSWORD, "csrf_token": token})
+
+
+def changes_own_password(app, client, username):
+    response = change_own_password(app, client, username)
     assert response.status_code == 302
     # The browser that changed the password stays signed in, in the new epoch.
     assert is_signed_in(client)
@@ -153,7 +165,7 @@ def fails_to_log_in_until_locked(app, client, username):
     return None
 
 
-EVENTS = {"logout": log_out, "own password change": change_own_password,
+EVENTS = {"logout": log_out, "own password change": changes_own_password,
           "admin password reset": admin_resets_password, "password reset on the command line": cli_resets_password,
           "deactivation": hr_deactivates, "lock-out": fails_to_log_in_until_locked}
 
@@ -197,7 +209,7 @@ def test_reactivating_an_account_does_not_revive_its_old_sessions(app):
 
 def test_logout_is_audited(app):
     username = new_account(app)
-    browser(app, username).get("/logout/")
+    sign_out(browser(app, username))
     with database() as session:
         actions = session.scalars(select(AuditEntry.action).where(AuditEntry.username == username)
                                   .order_by(AuditEntry.id)).all()
@@ -228,3 +240,57 @@ def test_sessions_and_tokens_issued_before_epochs_existed_are_refused(app):
     del claims["session_epoch"]
     old_token = jwt.encode(claims, app.config["SECRET_KEY"], algorithm="HS256")
     assert not access_works(app, {"access_token": old_token})
+
+
+# --- only the account's owner ends its sessions or changes its password ------------------------------------
+
+def test_signing_out_is_a_post_with_the_csrf_token_and_a_get_only_asks(app):
+    username = new_account(app)
+    client = browser(app, username)
+    page = client.get(SIGNED_IN_PAGE).get_data(as_text=True)
+    # The navbar's "Logout" is a form's button, not a link a planted <img src="/logout/"> could follow.
+    assert re.search(r'<form method="post" action="/logout/" class="sk-logout">\s*<input type="hidden" '
+                     r'name="csrf_token"', page)
+    assert 'href="/logout/"' not in page
+    asked = client.get("/logout/")
+    assert asked.status_code == 200 and 'action="/logout/"' in asked.get_data(as_text=True)
+    assert is_signed_in(client)
+    forged = client.post("/logout/")  # another site's form has no token
+    assert forged.status_code == 400 and is_signed_in(client)
+    assert sign_out(client).status_code == 302 and not is_signed_in(client)
+    assert app.test_client().get("/logout/").status_code == 302  # nobody signed in: nothing to ask
+
+
+def test_a_new_own_password_needs_the_current_one(app):
+    username = new_account(app)
+    client = browser(app, username)
+    stolen = english_browser(copy_of(app, client))  # a session left open, or a copied cookie
+    form = stolen.get("/resetmypassword/form").get_data(as_text=True)
+    assert form.index('name="current_password"') < form.index('name="password"')
+    wrong = change_own_password(app, stolen, username, current="salah-salah")
+    assert wrong.status_code == 200 and "This is not your current password." in wrong.get_data(as_text=True)
+    assert change_own_password(app, stolen, username, current="").status_code == 200
+    assert can_log_in(app, username, PASSWORD) and not can_log_in(app, username, NEW_PASSWORD)
+    assert is_signed_in(client)
+
+
+def test_wrong_current_passwords_lock_the_account_and_end_its_sessions(app):
+    username = new_account(app)
+    client = browser(app, username)
+    stolen = copy_of(app, client)
+    for attempt in range(app.config["LOGIN_MAX_FAILURES"]):
+        change_own_password(app, stolen, username, current=f"tebakan-{attempt}")
+    assert not is_signed_in(stolen) and not is_signed_in(client)
+    assert not can_log_in(app, username, PASSWORD)  # locked for LOGIN_LOCK_MINUTES
+
+
+@pytest.mark.parametrize("pk", ["x", "999999999", "99999999999999999999999", "-1", "", "%00"])
+def test_the_administrators_reset_form_refuses_a_pk_naming_no_account(app, pk):
+    admin = browser(app, "admin")
+    url = f"/resetpassword/form?pk={pk}"
+    status = 400 if pk == "%00" else 404   # a control character is refused before any view (app.web)
+    assert admin.get(url).status_code == status
+    token = csrf_token(admin, f"/resetpassword/form?pk={account_id('pegawai.dinkes')}")
+    posted = admin.post(url, data={"password": NEW_PASSWORD, "conf_password": NEW_PASSWORD, "csrf_token": token})
+    assert posted.status_code == status
+    assert can_log_in(app, "pegawai.dinkes", PASSWORD)

@@ -376,6 +376,24 @@ def test_the_certificate_names_its_signatory_with_nip_and_position(app):
     assert position.upper() in text and "a.n. BUPATI BULUNGAN" in text
 
 
+def test_the_stamp_of_the_institutions_certificate_names_the_institution_once(app):
+    """Seen on the rendered piagam: the institution's certificate names the institution, which the stamp printed
+    twice (as the signer and as the signer's position)."""
+    from app.documents.catalogue import load_subject
+    from app.documents.render import SignatureStamp, render_html
+    from app.security.scope import UserScope
+
+    institution = "Pemerintah Kabupaten Bulungan"
+    stamp = SignatureStamp(code="ABCDEFGHJKMNPQRS", verify_url="https://example.invalid/verify/ABCDEFGHJKMNPQRS",
+                           signer_name=institution, signer_nip=None, signer_title=institution,
+                           signed_at=dt.datetime(2026, 11, 20, 1, 0))
+    with database() as session:
+        key = str(session.scalar(select(Nomination.id).where(Nomination.status == "awarded").order_by(Nomination.id)))
+        kind, subject = load_subject("award_certificate", key, UserScope.system())
+        stamp_text = re.search(r'class="stamp-text">(.*?)</div>', render_html(kind, subject, stamp), re.S).group(1)
+    assert stamp_text.count(institution) == 1 and "NIP" not in stamp_text
+
+
 def test_a_certificate_whose_signing_post_is_vacant_is_not_signed(app, monkeypatch):
     from app.documents.catalogue import load_subject
     from app.security.scope import UserScope
@@ -413,7 +431,8 @@ def _one_key_of_each_kind():
                 "evaluation": annual, "evaluation_document": annual,
                 "ikm_report": session.scalar(select(SurveyPeriod.id).order_by(SurveyPeriod.id)),
                 "agency_summary": f"{session.scalar(select(Agency.id).where(Agency.code == 'DISDIKBUD'))}-{period}",
-                "award_certificate": session.scalar(select(Nomination.id).where(Nomination.status == "awarded"))}
+                "award_certificate": session.scalar(select(Nomination.id).where(Nomination.status == "awarded")),
+                "employee_performance": employee_of(OWNER)[0]}
 
 
 def test_every_kind_has_a_stable_fingerprint_of_plain_data(app):
@@ -432,3 +451,68 @@ def test_every_kind_has_a_stable_fingerprint_of_plain_data(app):
                 kind, subject = load_subject(code, str(key), UserScope.system())
                 values.add(fingerprint(kind, subject))
         assert len(values) == 1 and re.fullmatch(r"[0-9a-f]{64}", values.pop()), code
+
+
+# --- upgrade: versions signed before the fingerprint ------------------------------------------------------
+
+def _store_old_key(code, key):
+    """What a database from before the fingerprint holds: the old short key (past the ORM's guard, as then)."""
+    from sqlalchemy import update
+
+    with database() as session:
+        session.execute(update(SignedDocument).where(SignedDocument.code == code).values(version_key=key))
+        session.commit()
+
+
+def _stored_key(code):
+    with database() as session:
+        return session.scalar(select(SignedDocument.version_key).where(SignedDocument.code == code))
+
+
+def _refingerprint(app, *options):
+    result = app.test_cli_runner().invoke(args=["documents", "refingerprint", *options])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_refingerprint_gives_old_versions_whose_record_is_unchanged_their_fingerprint(app, records, evaluator):
+    from app.documents.refingerprint import legacy_key
+
+    code = sign_and_code(evaluator, "skp", records["second_plan"])
+    fingerprinted = _stored_key(code)
+    with database():
+        old_key = legacy_key("skp", str(records["second_plan"]))
+    assert re.fullmatch(r"v1-approved-[0-9]+", old_key)
+
+    # An old key the record no longer gives (the plan was edited after signing): left, and it reads changed.
+    _store_old_key(code, old_key.rsplit("-", 1)[0] + "-0")
+    output = _refingerprint(app)
+    assert code in output and "Left, reading changed" in output
+    assert _stored_key(code) == old_key.rsplit("-", 1)[0] + "-0" and status_of(code)[0] == "valid"
+    assert CHANGED_TEXT in verify_page(app, code)
+
+    # The old key the record still gives: a dry run only counts it, the run gives it its fingerprint.
+    _store_old_key(code, old_key)
+    output = _refingerprint(app, "--dry-run")
+    assert "Would re-fingerprint: 1" in output and "nothing was written" in output and code not in output
+    assert _stored_key(code) == old_key
+    assert "Re-fingerprinted: 1 " in _refingerprint(app)
+    assert _stored_key(code) == fingerprinted
+    page = verify_page(app, code)
+    assert CHANGED_TEXT not in page and cell(page, "status") == "Valid"
+    assert cell(page, "person-nip") == mask_nip(records["second_nip"])  # the particulars show again
+    # Idempotent: a second run finds nothing to do.
+    assert "Re-fingerprinted: 0 " in _refingerprint(app) and _stored_key(code) == fingerprinted
+
+
+def test_every_kind_with_an_old_key_has_its_old_rule(app):
+    from app.documents.refingerprint import legacy_key
+
+    keys = _one_key_of_each_kind()
+    with database():
+        # The agency summary is a snapshot (never compared); the employee's performance record came after.
+        old = {code: legacy_key(code, str(key)) for code, key in keys.items()
+               if code not in ("agency_summary", "employee_performance")}
+    assert all(old.values()), old
+    assert re.fullmatch(r"[0-9]+-[0-9]+", old["ikm_report"]) and re.fullmatch(r".+-\d{4}-\d\d-\d\d",
+                                                                                old["award_certificate"])

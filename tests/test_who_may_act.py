@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 
 from app.domain.messages import DomainError
 from app.extensions import db
-from app.models import Employee, UserAccount
+from app.models import Employee, Unit, UserAccount
 from app.models.activity import DailyActivity, IndicatorProgress
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
 from app.models.recognition import AwardType, Nomination
@@ -323,8 +323,63 @@ def test_an_hr_administrator_does_not_decide_on_a_nomination_of_themselves(api_a
         "name": "reject", "note": "tidak perlu", "csrf_token": csrf_token(browser, "/awards/candidates")})
     assert "nomination of yourself" in acted.get_data(as_text=True)
     assert count(Nomination, id=pk, status="nominated") == 1
-    # Another HR-level administrator decides.
+    # Another HR-level administrator decides (here the one who nominated: rejecting is open to them, approving
+    # is not — four eyes, below).
+    assert admin.post(f"/api/v1/recognition/nominations/{pk}/reject", headers=admin_headers,
+                      json={"note": "Diusulkan ulang tahun depan"}).status_code == 200
+
+
+def _unit_id(code):
+    with database() as session:
+        return session.scalar(select(Unit.id).where(Unit.code == code))
+
+
+def test_four_eyes_whoever_nominated_neither_approves_nor_awards(api_as, as_user, nominations):
+    hr, hr_headers = api_as("hr.bkpsdm")
+    made = hr.post("/api/v1/recognition/nominations", headers=hr_headers, json={
+        "award_type_id": _award_type(), "period": "2026", "employee_id": employee_of("pegawai.dinkes")[0],
+        "justification": "Layanan jemput bola"})
+    assert made.status_code == 200, made.get_data(as_text=True)
+    pk = made.json["result"]["id"]
+    nominations.append(pk)
+    refused = InEnglish(hr).post(f"/api/v1/recognition/nominations/{pk}/approve", headers=hr_headers)
+    assert refused.status_code == 400 and "You nominated this candidate" in refused.json["message"]
+    browser = english_browser(as_user("hr.bkpsdm"))
+    page = browser.get(f"/awards/nomination/{pk}").get_data(as_text=True)
+    assert 'value="approve"' not in page and "another HR administrator approves" in page
+    acted = browser.post(f"/awards/nomination/{pk}/act", follow_redirects=True, data={
+        "name": "approve", "csrf_token": csrf_token(browser, "/awards/candidates")})
+    assert "You nominated this candidate" in acted.get_data(as_text=True)
+    assert count(Nomination, id=pk, status="nominated") == 1
+    # A second person approves; the nominator may not award it either, the second person may.
+    admin, admin_headers = api_as("admin")
     assert admin.post(f"/api/v1/recognition/nominations/{pk}/approve", headers=admin_headers).status_code == 200
+    decree = {"decree_number": "800/17/BKPSDM/2026", "decree_date": "2026-11-20"}
+    refused = InEnglish(hr).post(f"/api/v1/recognition/nominations/{pk}/award", headers=hr_headers, json=decree)
+    assert refused.status_code == 400 and "You nominated this candidate" in refused.json["message"]
+    assert count(Nomination, id=pk, status="approved") == 1
+    assert admin.post(f"/api/v1/recognition/nominations/{pk}/award", headers=admin_headers,
+                      json=decree).status_code == 200
+
+
+def test_nobody_nominates_their_own_unit(api_as, as_user, nominations):
+    own, other = _unit_id("DINKES-SEK-UMPEG"), _unit_id("DINKES-BID-KESMAS-KGIZI")  # admin.dinkes works in the first
+    before = count(Nomination, unit_id=own)
+    body = {"award_type_id": _award_type("UNIT-LAYANAN-TERBAIK"), "period": "2026", "justification": "Layanan prima",
+            "exception_reason": "Penilaian pimpinan"}
+    client, headers = api_as("admin.dinkes")
+    answer = InEnglish(client).post("/api/v1/recognition/nominations", headers=headers, json={**body, "unit_id": own})
+    assert answer.status_code == 400 and "cannot nominate your own unit" in answer.json["message"]
+    browser = english_browser(as_user("admin.dinkes"))
+    page = browser.post("/awards/nominate", follow_redirects=True, data={
+        "csrf_token": csrf_token(browser, "/awards/candidates"), "award_type": body["award_type_id"],
+        "period": "2026", "unit_id": own, "justification": body["justification"],
+        "exception_reason": body["exception_reason"]}).get_data(as_text=True)
+    assert "cannot nominate your own unit" in page
+    assert count(Nomination, unit_id=own) == before
+    accepted = client.post("/api/v1/recognition/nominations", headers=headers, json={**body, "unit_id": other})
+    assert accepted.status_code == 200, accepted.get_data(as_text=True)
+    nominations.append(accepted.json["result"]["id"])
 
 
 @pytest.fixture()

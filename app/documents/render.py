@@ -239,9 +239,11 @@ def printed_variables(template: str) -> frozenset[str]:
 
 def _stamp_view(stamp: SignatureStamp) -> StampView:
     qr = segno.make(stamp.verify_url, error="m")
+    # The institution's certificate usually names the institution itself: its name once, not twice.
+    title = "" if stamp.signer_title == stamp.signer_name else stamp.signer_title
     return StampView(code=stamp.code, qr_data_uri=qr.svg_data_uri(scale=4, border=1),
                      signer_name=stamp.signer_name, signer_nip=format_nip(stamp.signer_nip or ""),
-                     signer_title=stamp.signer_title, signed_at=indonesian_moment(stamp.signed_at))
+                     signer_title=title, signed_at=indonesian_moment(stamp.signed_at))
 
 
 def render_html(kind: DocumentKind, subject: DocumentSubject, stamp: SignatureStamp | None = None) -> str:
@@ -254,6 +256,33 @@ def render_html(kind: DocumentKind, subject: DocumentSubject, stamp: SignatureSt
             stamp=_stamp_view(stamp) if stamp else None)
         template = _shared()["environment"].get_template(kind.template)
         return template.render(**subject.context, document=frame)
+
+
+# What every document has, in miniature: page numbers in the margin, the emblem (SVG), each bundled font face
+# (base.css, fonts/fonts.css: Pango loads a face on its first use), a form table and a QR code (SVG data URI).
+_WARM_UP_HTML = ('<style>@page { @bottom-right { content: "Halaman " counter(page) " dari " counter(pages) } }</style>'
+                 '<div class="kop"><div class="emblem"><img src="kop/lambang.svg" alt=""></div></div>'
+                 '<p>Aa <b>Bb</b> <i>Ii</i> <b><i>BI</i></b> <span class="narrow">Nn <b>NB</b></span></p>'
+                 '<table class="form"><thead><tr><th>No</th></tr></thead><tr><td>1</td></tr></table>'
+                 '<img src="%s" alt="">')
+
+
+def warm_up() -> None:
+    """Pay the one-time costs of this process's documents before an official waits for one: the parsed
+    stylesheet and font set-up, every kind's compiled template and the variables it prints (the fingerprint
+    reads them), and a first layout with each bundled font face. Measured (bench/signing.py --cold): the
+    first signature of a new process took 0.6–1.1 s more than the next one without this."""
+    from app.documents.catalogue import kinds
+
+    shared = _shared()
+    for kind in kinds():
+        shared["environment"].get_template(kind.template)
+        printed_variables(kind.template)
+    with _render_lock:
+        html = _WARM_UP_HTML % segno.make("https://example.invalid/verify/WARMUP", error="m").svg_data_uri(
+            scale=4, border=1)
+        HTML(string=html, base_url=BASE_URL, url_fetcher=shared["fetcher"]).write_pdf(
+            stylesheets=[shared["stylesheet"]], font_config=shared["font_config"], pdf_variant=PDF_VARIANT)
 
 
 # WeasyPrint is not thread-safe and the font configuration is shared: a threaded server renders one

@@ -4,10 +4,16 @@
 signing API, where the official's key never leaves BSrE) implements the same protocol and replaces it
 without touching the services. Signatures are PAdES baseline B-B (ETSI EN 319 142-1) in an invisible
 field: the visible signature block and the QR code are part of the rendered page (render_pdf's stamp).
+``opened_signer`` keeps an opened key store for a few minutes, for the official's next signature.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
+import threading
+import time
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Protocol
@@ -30,6 +36,9 @@ SIGNATURE_FIELD = "SiKinerjaSignature"
 # hex, a real chain (BSrE: intermediates, 4096-bit keys) up to ~12 KB. Giving the size skips pyHanko's dry run.
 BYTES_RESERVED = 24 * 1024
 PKCS12_MAX_BYTES = 64 * 1024
+# How long an opened key store serves further signatures of the same official with the same passphrase.
+SIGNER_CACHE_SECONDS = 300
+SIGNER_CACHE_ENTRIES = 32
 
 
 class CredentialUnreadable(DomainError):
@@ -119,3 +128,33 @@ class LocalPkcs12Signer:
         output = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf), strict=False), metadata,
                                   signer=self._signer, bytes_reserved=BYTES_RESERVED)
         return output.getvalue()
+
+
+# --- opened key stores, per process -------------------------------------------------------------------------
+
+_CACHE_SECRET = secrets.token_bytes(32)   # per process: a cache key means nothing outside it
+_opened: dict[bytes, tuple[float, LocalPkcs12Signer]] = {}
+_opened_lock = threading.Lock()
+
+
+def opened_signer(pkcs12: bytes, passphrase: str) -> LocalPkcs12Signer:
+    """A signer for this key store opened with this passphrase: the one opened in this process in the last
+    SIGNER_CACHE_SECONDS, else a new one. Opening costs ~40 ms of CPU per signature (the PKCS#12 key derivation
+    and the key's parsing; bench/signing.py), an official signing a batch pays it once.
+
+    The entry is found by an HMAC (under a random key of this process) of the key store and the passphrase
+    together, so a wrong passphrase never finds one and is refused by opening, as before; the passphrase is not
+    kept. An entry lives SIGNER_CACHE_SECONDS from its opening, however often it is used."""
+    key = hmac.new(_CACHE_SECRET, hashlib.sha256(pkcs12).digest() + (passphrase or "").encode(), "sha256").digest()
+    now = time.monotonic()
+    with _opened_lock:
+        for stale in [entry for entry, (opened_at, _s) in _opened.items() if now - opened_at > SIGNER_CACHE_SECONDS]:
+            del _opened[stale]
+        if key in _opened:
+            return _opened[key][1]
+    signer = LocalPkcs12Signer(pkcs12, passphrase)   # CredentialUnreadable on a wrong passphrase: nothing kept
+    with _opened_lock:
+        if len(_opened) >= SIGNER_CACHE_ENTRIES:
+            del _opened[min(_opened, key=lambda entry: _opened[entry][0])]
+        _opened[key] = (now, signer)
+    return signer

@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from app.models.audit import utcnow
 from app.models.security import UserAccount, end_sessions
-from app.security.views import ResetMyPasswordView, RoleModelView, UserGroupModelView, UserStatsChartView, UserView
+from app.security.views import (AuthDBView, ResetMyPasswordView, ResetPasswordView, RoleModelView, UserGroupModelView,
+                                 UserStatsChartView, UserView)
 from app.services.audit import record_event
 
 # The claim of every bearer token (access and refresh) that names the session epoch it was issued in.
@@ -23,6 +24,8 @@ class SiKinerjaSecurityManager(SecurityManager):
     user_model = UserAccount
     userdbmodelview = UserView
     resetmypasswordview = ResetMyPasswordView
+    resetpasswordview = ResetPasswordView
+    authdbview = AuthDBView
     rolemodelview = RoleModelView
     groupmodelview = UserGroupModelView
     userstatschartview = UserStatsChartView
@@ -110,6 +113,8 @@ class SiKinerjaSecurityManager(SecurityManager):
 
     def register_views(self):
         super().register_views()
+        security = self.appbuilder.menu.find("Security")
+        security.childs = [item for item in security.childs if item.name != "List Groups"]  # no groups: views.py
         # FAB rate-limits only the HTML login form; the token login needs the same limit.
         if self.is_auth_limited:
             for view in self.appbuilder.baseviews:
