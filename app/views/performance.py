@@ -1,0 +1,138 @@
+"""Leaders' view of every employee's performance (issue 19): the table (``/performance/``), its JSON for the
+page's self-refresh (``data``), its Excel export, and one employee's performance page. The figures and the
+scope live in app.services.performance; these views only read the request and render."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, jsonify, render_template, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext, lazy_gettext as _l
+
+from app.excel import excel_download
+from app.domain.predikat import Predikat
+from app.formatting import moment, percent, short_date
+from app.models.planning import PLAN_STATUSES
+from app.services import performance
+
+PERFORMANCE_PERMISSIONS = {"index": "read", "data": "read", "export": "read", "employee": "read"}
+REFRESH_SECONDS = 30
+
+
+def sort_labels() -> dict[str, str]:
+    """The table's columns by sort key, in the reader's language (the page's headings and the Excel's)."""
+    return {
+        "name": gettext("Name / NIP"), "unit": gettext("Unit"), "position": gettext("Position"),
+        "skp": gettext("SKP status"), "achievement": gettext("Achievement"),
+        "week": gettext("Activities this week"), "month": gettext("Activities this month"),
+        "idle": gettext("Working days since the last report"), "waiting": gettext("Waiting for approval"),
+        "dialogue": gettext("Last performance dialogue"), "predikat": gettext("Latest predikat"),
+        "jp": gettext("JP this year"), "feedback": gettext("Citizen feedback"),
+    }
+
+
+def data_time(value: dt.datetime) -> str:
+    return gettext("Data as of %(moment)s", moment=moment(value))
+
+
+def rows_html(page: performance.TablePage) -> str:
+    """The table's rows: the same markup on the first load and on every refresh."""
+    return render_template("performance/_rows.html", page=page, short_date=short_date)
+
+
+class PerformanceView(BaseView):
+    route_base = "/performance"
+    class_permission_name = "Performance"
+    method_permission_name = PERFORMANCE_PERMISSIONS
+    default_view = "index"
+
+    def _table(self):
+        return performance.performance_table(performance.TableQuery.from_args(request.args))
+
+    @expose("/")
+    @has_access
+    def index(self):
+        page = self._table()
+        return self.render_template(
+            "performance/table.html", page=page, labels=sort_labels(), choices=performance.filter_choices(page.query),
+            rows_html=rows_html(page), data_at=data_time(page.data_at),
+            skp_statuses=[(code, str(label)) for code, label in PLAN_STATUSES],
+            predikats=[(predikat.value, predikat.label) for predikat in Predikat],
+            data_url=url_for("PerformanceView.data", **page.query.arguments()), refresh_seconds=REFRESH_SECONDS,
+            export_url=url_for("PerformanceView.export", **page.query.arguments(page=None)))
+
+    @expose("/data")
+    @has_access
+    def data(self):
+        page = self._table()
+        return jsonify({"data_at": data_time(page.data_at), "total": page.total, "page": page.query.page,
+                        "pages": page.pages, "rows_html": rows_html(page),
+                        "rows": [performance_json(row) for row in page.rows]})
+
+    @expose("/export")
+    @has_access
+    def export(self):
+        query = performance.TableQuery.from_args(request.args)
+        labels = sort_labels()
+        header = [gettext("Name"), gettext("NIP"), gettext("Agency"), labels["unit"], labels["position"],
+                  labels["skp"], gettext("Achievement (%)"), labels["week"], labels["month"],
+                  gettext("Last report"), labels["idle"], labels["waiting"], labels["dialogue"],
+                  gettext("Dialogue overdue"), labels["predikat"], labels["jp"], gettext("Citizen responses"),
+                  gettext("Citizen average (1–4)")]
+        rows = ([row.name, row.nip, row.agency, row.unit, row.position, row.skp_status_label or gettext("No SKP"),
+                 _rounded(row.achievement), row.week, row.month, row.last_report, row.idle_working_days,
+                 row.waiting, row.dialogue.last_held_on if row.dialogue else None,
+                 bool(row.dialogue and row.dialogue.overdue), row.predikat_label or None, row.jp,
+                 row.feedback_count, _rounded(row.feedback_average)]
+                for row in performance.all_rows(query))
+        return excel_download(f"kinerja-pegawai-{dt.date.today():%Y%m%d}.xlsx", gettext("Employee performance"),
+                              header, rows)
+
+    @expose("/employee/<int:employee_id>")
+    @has_access
+    def employee(self, employee_id):
+        person = performance.employee_in_scope(employee_id)
+        if person is None:
+            abort(404)
+        details = performance.employee_performance(person)
+        return self.render_template("performance/employee.html", details=details, labels=sort_labels(),
+                                    data_at=data_time(details.data_at), short_date=short_date, percent=percent)
+
+
+def _rounded(value, places: int = 2):
+    return None if value is None else round(value, places)
+
+
+def performance_json(row: performance.PerformanceRow) -> dict:
+    """A row for API clients: numbers as strings with a decimal point (exact), dates in ISO form, and the
+    words as the reader's language says them."""
+    def number(value):
+        return None if value is None else str(round(value, 2))
+
+    dialogue = row.dialogue
+    return {
+        "id": row.id, "name": row.name, "nip": row.nip, "agency": row.agency, "unit": row.unit,
+        "position": row.position, "skp_status": row.skp_status, "skp_status_label": row.skp_status_label,
+        "achievement": number(row.achievement), "achievement_label": percent(row.achievement, 1),
+        "results": [{"rhk": result.description, "target": number(result.target), "unit": result.unit,
+                     "realised": number(result.realised), "achievement": number(result.percent)}
+                    for result in row.results],
+        "activities_this_week": row.week, "activities_this_month": row.month,
+        "last_report": row.last_report.isoformat() if row.last_report else None,
+        "working_days_since_last_report": row.idle_working_days, "waiting_for_approval": row.waiting,
+        "last_dialogue": dialogue.last_held_on.isoformat() if dialogue and dialogue.last_held_on else None,
+        "next_dialogue": dialogue.next_due_on.isoformat() if dialogue and dialogue.next_due_on else None,
+        "dialogue_overdue": bool(dialogue and dialogue.overdue),
+        "predikat": row.predikat, "predikat_label": row.predikat_label, "jp_this_year": number(row.jp),
+        "citizen_responses": row.feedback_count, "citizen_average": number(row.feedback_average),
+        "url": url_for("PerformanceView.employee", employee_id=row.id),
+    }
+
+
+def register_performance_views(appbuilder) -> None:
+    """The table under "Daily Activities" next to the monitoring dashboard, and the REST resource."""
+    from app.api.performance import PerformanceApi
+
+    appbuilder.add_view(PerformanceView, "Employee performance", label=_l("Employee performance"),
+                        icon="fa-table-list", category="Daily Activities")
+    appbuilder.add_api(PerformanceApi)
