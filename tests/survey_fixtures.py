@@ -44,12 +44,14 @@ def skm(app):
         inactive = _unit(session, "TEST-SKM-NONAKTIF", "DINKES", active=False)
         disdik = _unit(session, "TEST-SKM-SEKOLAH", "DISDIKBUD", name="Sekolah Uji")
         history = _unit(session, "TEST-SKM-HITUNG", "DINKES", name="Loket Hitung IKM")
+        paper = _unit(session, "TEST-SKM-KERTAS", "DINKES", name="Loket Kuesioner Kertas")
         periods = {
             "open": _period(session, counter, *around_today, population=100),
             "closed": _period(session, closed, *around_today, is_open=False),
             "inactive": _period(session, inactive, *around_today),
             "disdik": _period(session, disdik, dt.date(2025, 1, 1), dt.date(2025, 3, 31)),
             "history": _period(session, history, dt.date(2025, 1, 1), dt.date(2025, 3, 31), population=10),
+            "paper": _period(session, paper, *around_today, population=150),
         }
         session.flush()
         officer = session.scalars(select(Employee).where(Employee.unit == counter)).first()
@@ -65,6 +67,7 @@ def skm(app):
         return {
             "code": counter.code, "unit_id": counter.id, "closed_code": closed.code,
             "inactive_code": inactive.code, "disdik_unit_id": disdik.id, "history_unit_id": history.id,
+            "paper_unit_id": paper.id,
             "periods": {name: period.id for name, period in periods.items()},
             "officer_id": officer.id, "officer_name": officer.name, "foreign_officer_id": foreign_officer.id,
         }

@@ -35,7 +35,7 @@ def history(skm):
         session.query(SurveyResponse).filter_by(period_id=period_id).delete()
         period = session.get(SurveyPeriod, period_id)
         rows = [{**answers, "excluded": excluded, "unit_id": period.unit_id, "agency_id": period.agency_id,
-                 "period_id": period_id, "client_hash": f"hand-{index}", "fingerprint": f"hand-{index}", "officer_id": skm["officer_id"],
+                 "period_id": period_id, "client_hash": f"hand-{index}", "officer_id": skm["officer_id"],
                  "submitted_at": dt.datetime(2025, 2, 1 + index, 2, 0),
                  "suggestion": "Mohon papan informasi persyaratan." if index == 0 else None}
                 for index, (answers, excluded) in enumerate(HAND_MADE)]

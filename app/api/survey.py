@@ -1,12 +1,15 @@
 """REST resources of the SKM survey: /api/v1/ikm/<unit_id>/<period_id> (the report as JSON),
-/api/v1/surveyperiod/ and /api/v1/improvementplan/ (CRUD in the user's agencies)."""
+/api/v1/surveyperiod/, /api/v1/improvementplan/ and /api/v1/surveykiosk/ (CRUD in the user's agencies;
+a kiosk's one-time registration link from POST /api/v1/surveykiosk/<id>/registration)."""
+from flask import url_for
 from flask_appbuilder.api import BaseApi, expose
 from flask_appbuilder.security.decorators import protect
 
-from app.models.survey import ImprovementPlan, SurveyPeriod
+from app.domain.messages import DomainError
+from app.models.survey import ImprovementPlan, SurveyKiosk, SurveyPeriod
 from app.security.scope import ScopedInterface
 from app.services import survey
-from app.views.base import ScopedApi
+from app.views.base import ScopedApi, translated
 
 
 class IkmApi(BaseApi):
@@ -60,3 +63,41 @@ class ImprovementPlanApi(ScopedApi):
     search_columns = ["unit", "element", "status"]
     order_columns = ["target_date"]
     validators = (survey.check_plan,)
+
+
+class SurveyKioskApi(ScopedApi):
+    resource_name = "surveykiosk"
+    datamodel = ScopedInterface(SurveyKiosk)
+    class_permission_name = "SurveyKiosk"
+    method_permission_name = {**ScopedApi.method_permission_name, "registration": "write"}
+    list_columns = show_columns = ["id", "name", "active", "registered_at", "unit.id", "unit.code", "unit.name",
+                                   "agency.id"]
+    add_columns = ["unit", "name", "active"]
+    edit_columns = ["name", "active"]
+    search_columns = ["unit", "name", "active"]
+    order_columns = ["name"]
+    validators = (survey.check_kiosk,)
+
+    @expose("/<int:pk>/registration", methods=["POST"])
+    @protect()
+    def registration(self, pk):
+        """A new one-time registration link of the kiosk (valid for a day); the device registered before stops.
+        ---
+        post:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          responses:
+            200: {description: "{registration_code, link}: open the link on the kiosk device, or send the code from a kiosk app"}
+            400: {description: The kiosk is deactivated}
+            404: {description: No such kiosk in your agencies}
+        """
+        try:
+            kiosk, code = survey.issue_kiosk_registration(pk)
+        except DomainError as error:
+            if error.field == "kiosk":
+                return self.response_404()
+            return self.response_400(message=translated(error))
+        return self.response(200, id=kiosk.id, registration_code=code,
+                             link=url_for("public_survey.kiosk_registration", code=code, _external=True))

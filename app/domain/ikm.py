@@ -72,6 +72,18 @@ def validate_answer(answer: int) -> int:
                         message=N_("An answer must be 1, 2, 3 or 4"))
 
 
+def require_an_answer(answers: Mapping[str, int | None]) -> Mapping[str, int | None]:
+    """A respondent may leave any element unanswered, but not all nine (PermenPANRB 14/2017).
+
+    ``answers`` maps every element code to 1–4 or None (not answered). An unanswered element is
+    left out of that element's NRR (see ``element_nrr``); a form without a single answer says
+    nothing about the service and is refused.
+    """
+    if all(answers.get(element.code) is None for element in SURVEY_ELEMENTS):
+        raise DomainError(N_("Answer at least one of the nine questions."), field="u1")
+    return answers
+
+
 def survey_element(code: str) -> SurveyElement:
     """The element with this code (U1–U9)."""
     try:

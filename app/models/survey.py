@@ -1,5 +1,6 @@
 """The public satisfaction survey (SKM, PermenPANRB 14/2017): its reference elements, the survey
-periods of each service unit, the citizens' responses and the unit's follow-up plans.
+periods of each service unit, the citizens' responses (from the web form, a registered kiosk or a
+paper questionnaire typed in by staff), the units' kiosks and their follow-up plans.
 
 A service unit (Unit Layanan) is a `Unit` with ``serves_public`` set; no separate table.
 Periods, responses and plans carry the unit's agency in their own ``agency_id`` column
@@ -20,10 +21,12 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import declared_attr, relationship, validates
 
 from app.domain.ikm import SURVEY_ELEMENTS
+from app.formatting import period_name
 from app.models.audit import utcnow
 from app.models.employee import Employee
 from app.models.organization import Agency, Unit, choice_label
@@ -47,6 +50,12 @@ PROFILE_CHOICES = {"sex": SEXES, "age_band": AGE_BANDS, "education": EDUCATIONS,
 ANSWER_COLUMNS = tuple(element.code.lower() for element in SURVEY_ELEMENTS)
 SUGGESTION_MAX_LENGTH = 1000
 SERVICE_USED_MAX_LENGTH = 120
+PAPER_NUMBER_MAX_LENGTH = 40
+
+# How a response reached the survey: the open web form, a kiosk the unit registered, or a paper form
+# typed in by the unit's staff. Reports count each channel.
+WEB, KIOSK, PAPER = "web", "kiosk", "paper"
+CHANNELS = ((WEB, _l("Web form")), (KIOSK, _l("Kiosk")), (PAPER, _l("Paper form")))
 
 
 class SurveyElement(Model):
@@ -121,34 +130,54 @@ class SurveyPeriod(_UnitOwned, Model):
 
     @property
     def name(self) -> str:
-        """Q3 2026, S1 2026, 2026 — or the dates when the period is irregular."""
-        if self.start_date is None or self.end_date is None:
-            return ""
-        year = self.start_date.year
-        if self.kind == "QUARTER":
-            return f"Q{(self.start_date.month - 1) // 3 + 1} {year}"
-        if self.kind == "SEMESTER":
-            return f"S{(self.start_date.month - 1) // 6 + 1} {year}"
-        if self.kind == "YEAR" and self.end_date.year == year:
-            return str(year)
-        return f"{self.start_date:%d/%m/%Y}–{self.end_date:%d/%m/%Y}"
+        """Triwulan III 2026, Semester I 2026, 2026 — or the dates when the period is irregular."""
+        return period_name(self.kind, self.start_date, self.end_date)
 
     @property
     def kind_label(self):
         return choice_label(PERIOD_KINDS, self.kind)
 
 
+class SurveyKiosk(_UnitOwned, Model):
+    """A survey kiosk (a tablet at the counter) registered by the unit's admin.
+
+    The admin issues a one-time registration code; the device that redeems it receives its own
+    secret token (kept in a cookie, or sent by a kiosk app). Only SHA-256 hashes of the code and the
+    token are stored. A kiosk accepts every citizen: identical answers in a row are normal there.
+    """
+
+    __tablename__ = "survey_kiosk"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(100), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    token_hash = Column(String(64), unique=True)
+    registration_code_hash = Column(String(64), unique=True)
+    registration_expires_at = Column(DateTime)
+    registered_at = Column(DateTime)
+
+    def __str__(self):
+        return f"{self.name} ({self.unit.name})" if self.unit is not None else self.name
+
+    @property
+    def is_registered(self) -> bool:
+        return self.token_hash is not None
+
+
 class SurveyResponse(_UnitOwned, Model):
-    """One citizen's answers on a service unit: nine answers 1–4 (None when skipped), an optional
-    profile, optionally the officer who served. Never deleted: excluded from the IKM instead."""
+    """One citizen's answers on a service unit: nine answers 1–4 (None when not answered), an optional
+    profile, optionally the officer who served, and how it came in (``channel``). Never deleted:
+    excluded from the IKM instead."""
 
     __tablename__ = "survey_response"
     __table_args__ = (
         # The IKM of a period sums over its included responses; the trend groups by period.
         Index("ix_survey_response_period_excluded", "period_id", "excluded"),
-        # Duplicate detection: one index probe for the same client, unit and answers in the last minutes.
-        Index("ix_survey_response_fingerprint_time", "fingerprint", "submitted_at"),
         Index("ix_survey_response_officer_time", "officer_id", "submitted_at"),
+        # A paper form is typed in once: its number is unique within the period.
+        UniqueConstraint("period_id", "paper_number", name="uq_survey_response_paper_number"),
+        UniqueConstraint("form_nonce", name="uq_survey_response_form_nonce"),
+        CheckConstraint("channel IN ('web', 'kiosk', 'paper')", name="ck_survey_response_channel"),
         *(CheckConstraint(f"{column} BETWEEN 1 AND 4", name=f"ck_survey_response_{column}")
           for column in ANSWER_COLUMNS),
     )
@@ -171,10 +200,16 @@ class SurveyResponse(_UnitOwned, Model):
     service_used = Column(String(SERVICE_USED_MAX_LENGTH))
     suggestion = Column(String(SUGGESTION_MAX_LENGTH))
     officer_id = Column(Integer, ForeignKey("employee.id"))
-    # HMAC-SHA256 of the client address with the app's secret: detects repeats, identifies nobody.
-    client_hash = Column(String(64), nullable=False)
-    # Hash of client hash, unit and answers: the same submission sent twice has the same fingerprint.
-    fingerprint = Column(String(64), nullable=False)
+    # HMAC-SHA256 of the client address with the app's secret: shows floods, identifies nobody.
+    # None for paper forms.
+    client_hash = Column(String(64))
+    channel = Column(String(8), nullable=False, default=WEB, server_default=WEB)
+    kiosk_id = Column(Integer, ForeignKey("survey_kiosk.id", name="fk_survey_response_kiosk_id"), index=True)
+    # The one-time token of the web form it was sent with: the same form sent twice is stored once.
+    form_nonce = Column(String(32))
+    # The number and date printed or written on a paper questionnaire.
+    paper_number = Column(String(PAPER_NUMBER_MAX_LENGTH))
+    paper_date = Column(Date)
     submitted_at = Column(DateTime, nullable=False, default=utcnow)
     excluded = Column(Boolean, nullable=False, default=False)
     excluded_reason = Column(String(255))
@@ -183,6 +218,7 @@ class SurveyResponse(_UnitOwned, Model):
 
     period = relationship(SurveyPeriod, lazy="joined", innerjoin=True)
     officer = relationship(Employee, lazy="selectin")
+    kiosk = relationship(SurveyKiosk, lazy="selectin")
 
     def __str__(self):
         return f"#{self.id} {self.unit} {self.submitted_at:%Y-%m-%d %H:%M}" if self.submitted_at \
@@ -196,6 +232,10 @@ class SurveyResponse(_UnitOwned, Model):
     def answers_text(self) -> str:
         return " ".join(f"{code}:{answer if answer is not None else '–'}"
                         for code, answer in self.answers().items())
+
+    @property
+    def channel_label(self):
+        return choice_label(CHANNELS, self.channel)
 
 
 class ImprovementPlan(_UnitOwned, Model):

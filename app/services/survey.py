@@ -13,13 +13,17 @@ import datetime as dt
 import hashlib
 import hmac
 import random
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, g, has_request_context
+from flask_babel import gettext
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from app.domain.ikm import (
@@ -31,27 +35,41 @@ from app.domain.ikm import (
     ikm_from_element_totals,
     is_sample_sufficient,
     minimum_sample,
+    require_an_answer,
     validate_answer,
 )
 from app.domain.messages import N_, DomainError
+from app.domain.numbers import round_half_up
+from app.domain.policy import IKM_WEIGHT
 from app.extensions import db
 from app.models import Agency, Employee, Unit
 from app.models.audit import utcnow
 from app.models.survey import (
     ANSWER_COLUMNS,
+    CHANNELS,
+    KIOSK,
+    PAPER,
+    WEB,
     PROFILE_CHOICES,
     SERVICE_USED_MAX_LENGTH,
     SUGGESTION_MAX_LENGTH,
     ImprovementPlan,
     SurveyElement,
+    SurveyKiosk,
     SurveyPeriod,
     SurveyResponse,
 )
 from app.parsing import parse_whole_number
-from app.security.scope import current_scope, scoped_select
+from app.security.scope import current_scope, ensure_writable, scoped_select
+from app.services.policy import IkmWeights
+from app.services.transaction import ConcurrentChange, run_in_transaction
 
 HONEYPOT_FIELD = "website"
-DUPLICATE_WINDOW = dt.timedelta(minutes=10)
+# A citizen may keep the form open for a while (a queue, a phone call); a token older than this is refused.
+FORM_TOKEN_LIFETIME = dt.timedelta(hours=12)
+KIOSK_REGISTRATION_LIFETIME = dt.timedelta(days=1)
+# The answer a form, an app or a paper form gives for "not answered" (JSON may also send null).
+NOT_ANSWERED = 0
 EXCLUSION_REASON_MAX_LENGTH = 255
 LOWEST_ELEMENTS_SHOWN = 3
 TREND_PERIODS = 4
@@ -115,20 +133,34 @@ def unit_officers(unit: Unit) -> list[tuple[int, str]]:
     )]
 
 
-def _answer(payload: Mapping, code: str) -> int:
+def _answer(payload: Mapping, code: str) -> int | None:
+    """The answer to one element: 1–4, or None when the respondent chose "not answered" (0, or null in
+    JSON). An element left out entirely is refused: the form asks all nine questions."""
     nested = payload.get("answers")
     nested = nested if isinstance(nested, Mapping) else {}
-    raw = nested.get(code, nested.get(code.lower(), payload.get(code.lower(), payload.get(code))))
+    keys = (code, code.lower())
+    source = nested if any(key in nested for key in keys) else payload
+    present = next((key for key in keys if key in source), None)
+    raw = source.get(present) if present else None
     element = ELEMENT_BY_CODE[code]
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise DomainError(N_("Please answer %(element)s (%(name)s)."), field=code.lower(),
-                          element=code, name=element.name)
-    number = parse_whole_number(raw.strip()) if isinstance(raw, str) else None
+    if present is None or (isinstance(raw, str) and not raw.strip()):
+        raise DomainError(N_("Please answer %(element)s (%(name)s), or choose \"Not answered\"."),
+                          field=code.lower(), element=code, name=element.name)
+    number = parse_whole_number(raw.strip()) if isinstance(raw, str) else raw
+    if number is None or number == NOT_ANSWERED:
+        return None
     try:
-        return validate_answer(raw if number is None else number)
+        return validate_answer(number)
     except DomainError:
-        raise DomainError(N_("The answer to %(element)s (%(name)s) must be 1, 2, 3 or 4."),
+        raise DomainError(N_("The answer to %(element)s (%(name)s) must be 1, 2, 3 or 4, or \"Not answered\"."),
                           field=code.lower(), element=code, name=element.name) from None
+
+
+def validated_answers(payload: Mapping) -> dict[str, int | None]:
+    """The nine answers of a payload by column (u1..u9), each 1–4 or None; at least one answered."""
+    answers = {column: _answer(payload, column.upper()) for column in ANSWER_COLUMNS}
+    require_an_answer({column.upper(): answer for column, answer in answers.items()})
+    return answers
 
 
 def _text(payload: Mapping, name: str, max_length: int, message: str) -> str | None:
@@ -168,7 +200,7 @@ def validated_response(unit: Unit, period: SurveyPeriod, payload: Mapping) -> di
         # Only automated clients fill the hidden field; people never see it.
         raise DomainError(N_("This submission was recognised as automated and was not recorded."),
                           field=HONEYPOT_FIELD)
-    row = {column: _answer(payload, column.upper()) for column in ANSWER_COLUMNS}
+    row = validated_answers(payload)
     row.update({name: _choice(payload, name) for name in PROFILE_CHOICES})
     row["service_used"] = _text(payload, "service_used", SERVICE_USED_MAX_LENGTH,
                                 N_("The service used may be at most %(maximum)s characters long."))
@@ -180,25 +212,137 @@ def validated_response(unit: Unit, period: SurveyPeriod, payload: Mapping) -> di
     return row
 
 
-def fingerprint(row: Mapping) -> str:
-    """What makes two submissions the same: client, unit and the nine answers."""
-    answers = ",".join(str(row.get(column)) for column in ANSWER_COLUMNS)
-    return hashlib.sha256(f"{row['client_hash']}|{row['unit_id']}|{answers}".encode()).hexdigest()
+# --- replay protection of the open form: a one-time token per form, not a ban on equal answers --------
+
+def _form_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="survey-form")
 
 
-def _refuse_duplicate(row: dict, now: dt.datetime) -> None:
-    duplicate = db.session.execute(
-        select(SurveyResponse.id).where(SurveyResponse.fingerprint == row["fingerprint"],
-                                        SurveyResponse.submitted_at >= now - DUPLICATE_WINDOW).limit(1)
-    ).first()
-    if duplicate:
-        raise DomainError(N_("These answers were already recorded a moment ago; thank you."),
-                          field="duplicate")
+def issue_form_token(unit: Unit) -> str:
+    """A signed one-time token for one filling-in of the unit's form (sent with the page or fetched by an app).
+
+    Nothing is stored when it is issued; its random nonce is stored with the response it came with,
+    and the database accepts each nonce once. So a form sent twice (a double tap, the back button,
+    a replayed request) is stored once, while two citizens with the same opinion are both counted.
+    """
+    return _form_serializer().dumps({"unit": unit.id, "nonce": secrets.token_hex(16)})
 
 
-def submit_response(unit_code: str, payload: Mapping, client_address: str, *,
+def _form_nonce(token, unit: Unit) -> str:
+    expired = DomainError(N_("This form has expired. Please fill it in again; your answers were not "
+                             "recorded yet."), field="form_token")
+    if not isinstance(token, str) or not token or len(token) > 200:
+        raise expired
+    try:
+        data = _form_serializer().loads(token, max_age=FORM_TOKEN_LIFETIME.total_seconds())
+    except BadData:  # altered, of another salt or key, or older than its lifetime
+        raise expired from None
+    if not isinstance(data, dict) or data.get("unit") != unit.id or not isinstance(data.get("nonce"), str):
+        raise expired
+    return data["nonce"]
+
+
+ALREADY_RECORDED = N_("These answers were already recorded; thank you.")
+
+
+def _refuse_replay(nonce: str) -> None:
+    if db.session.execute(select(SurveyResponse.id).where(SurveyResponse.form_nonce == nonce).limit(1)).first():
+        raise DomainError(ALREADY_RECORDED, field="duplicate")
+
+
+# --- kiosks: devices the unit registered --------------------------------------------------------------
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def kiosk_for_token(token) -> SurveyKiosk | None:
+    """The active, registered kiosk a device token belongs to, or None (no token, unknown, deactivated)."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    return db.session.execute(
+        select(SurveyKiosk).options(lazyload("*"))
+        .where(SurveyKiosk.token_hash == _digest(token), SurveyKiosk.active.is_(True))
+    ).scalar_one_or_none()
+
+
+def issue_kiosk_registration(kiosk_id: int, *, now: dt.datetime | None = None) -> tuple[SurveyKiosk, str]:
+    """A new one-time registration code for a kiosk in the user's agencies (valid for a day).
+
+    Redeeming it on a device makes that device the kiosk; any device registered before stops being it.
+    """
+    now = now or utcnow()
+
+    def work():
+        kiosk = db.session.execute(scoped_select(SurveyKiosk).where(SurveyKiosk.id == kiosk_id)).scalar_one_or_none()
+        if kiosk is None:
+            raise DomainError(N_("There is no such kiosk in your agencies."), field="kiosk")
+        ensure_writable(kiosk)
+        if not kiosk.active:
+            raise DomainError(N_("This kiosk is deactivated; activate it first."), field="active")
+        code = secrets.token_urlsafe(24)
+        kiosk.registration_code_hash = _digest(code)
+        kiosk.registration_expires_at = now + KIOSK_REGISTRATION_LIFETIME
+        kiosk.token_hash = None
+        kiosk.registered_at = None
+        db.session.flush()
+        return kiosk, code
+    return run_in_transaction(work, ConcurrentChange(N_("Someone changed this kiosk meanwhile; try again.")))
+
+
+def _registration_code_valid(code) -> bool:
+    return isinstance(code, str) and 20 <= len(code) <= 100
+
+
+def kiosk_of_registration_code(code, *, now: dt.datetime | None = None) -> SurveyKiosk | None:
+    """The kiosk a registration code would register (nothing changes), or None when it is not usable."""
+    if not _registration_code_valid(code):
+        return None
+    kiosk = db.session.execute(
+        select(SurveyKiosk).where(SurveyKiosk.registration_code_hash == _digest(code))).scalar_one_or_none()
+    if kiosk is None or not kiosk.active or kiosk.registration_expires_at is None \
+            or kiosk.registration_expires_at < (now or utcnow()):
+        return None
+    return kiosk
+
+
+def register_kiosk_device(code, *, now: dt.datetime | None = None) -> tuple[SurveyKiosk, str]:
+    """Redeem a registration code: (the kiosk, the device's new secret token). The code works once."""
+    now = now or utcnow()
+    unusable = DomainError(N_("This registration link is not valid (used already, expired or replaced). "
+                              "Ask the unit's administrator for a new one."), field="code")
+
+    def work():
+        kiosk = kiosk_of_registration_code(code, now=now)
+        if kiosk is None:
+            raise unusable
+        token = secrets.token_urlsafe(32)
+        kiosk.token_hash = _digest(token)
+        kiosk.registration_code_hash = None
+        kiosk.registration_expires_at = None
+        kiosk.registered_at = now
+        db.session.flush()
+        return kiosk, token
+    return run_in_transaction(work, ConcurrentChange(N_("Someone changed this kiosk meanwhile; try again.")))
+
+
+def check_kiosk(kiosk: SurveyKiosk) -> None:
+    """A kiosk stands at a unit that serves the public and has a name."""
+    if kiosk.unit is None or not kiosk.unit.serves_public:
+        raise DomainError(N_("Choose a unit that serves the public."), field="unit")
+    if not (kiosk.name or "").strip():
+        raise DomainError(N_("Give the kiosk a name, e.g. where it stands."), field="name")
+
+
+# --- submission ---------------------------------------------------------------------------------------
+
+def submit_response(unit_code: str, payload: Mapping, client_address: str, *, kiosk_token: str | None = None,
                     now: dt.datetime | None = None) -> int:
     """Store one citizen's answers and return the new response's id; on any refusal store nothing.
+
+    A registered kiosk of the unit (``kiosk_token``) may send without a form token: it accepts every
+    citizen in a row. Any other submission carries the one-time ``form_token`` of the form it was
+    filled in on, and a token is accepted once.
 
     One transaction: everything is validated first, then one INSERT is committed. The insert
     bypasses the ORM unit of work on purpose: anonymous submissions are not staff changes, and
@@ -209,12 +353,23 @@ def submit_response(unit_code: str, payload: Mapping, client_address: str, *,
         if not isinstance(payload, Mapping):
             raise DomainError(N_("The survey answers are missing."), field="answers")
         unit = service_unit(unit_code)
+        kiosk = kiosk_for_token(kiosk_token) if kiosk_token else None
+        if kiosk is not None and kiosk.unit_id != unit.id:
+            raise DomainError(N_("This kiosk is registered for another service unit."), field="kiosk")
         period = current_period(unit, local_today())
         row = validated_response(unit, period, payload)
-        row.update(client_hash=client_hash(client_address), submitted_at=now, excluded=False)
-        row["fingerprint"] = fingerprint(row)
-        _refuse_duplicate(row, now)
-        response_id = db.session.execute(insert(SurveyResponse.__table__).values(**row)).inserted_primary_key[0]
+        token = payload.get("form_token")
+        nonce = _form_nonce(token, unit) if kiosk is None or token else None
+        if nonce is not None:
+            _refuse_replay(nonce)
+        row.update(client_hash=client_hash(client_address), submitted_at=now, excluded=False, form_nonce=nonce,
+                   channel=KIOSK if kiosk else WEB, kiosk_id=kiosk.id if kiosk else None)
+        try:
+            response_id = db.session.execute(
+                insert(SurveyResponse.__table__).values(**row)).inserted_primary_key[0]
+        except IntegrityError:
+            # The same form sent twice at the same instant: the unique nonce lets one through.
+            raise DomainError(ALREADY_RECORDED, field="duplicate") from None
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -263,6 +418,15 @@ def tally(*conditions) -> Tally:
     return _tally(row)
 
 
+def ikm_weights() -> IkmWeights:
+    """The IKM weight settings, read once per request (a report weighs several periods)."""
+    if not has_request_context():
+        return IkmWeights()
+    if "ikm_weights" not in g:
+        g.ikm_weights = IkmWeights()
+    return g.ikm_weights
+
+
 @dataclass(frozen=True)
 class IkmFigures:
     """The IKM of a set of responses: None with ``problem`` when it cannot be computed yet."""
@@ -272,11 +436,14 @@ class IkmFigures:
     problem: DomainError | None = None
 
     @classmethod
-    def of(cls, counted: Tally) -> "IkmFigures":
+    def of(cls, counted: Tally, on: dt.date | None = None) -> "IkmFigures":
+        """The figures of a tally, weighted by the IKM weight policy in force on ``on`` (a period's first
+        day; default today)."""
         if counted.respondents == 0:
             return cls(0, None, DomainError(N_("No responses yet.")))
         try:
-            return cls(counted.respondents, ikm_from_element_totals(counted.totals))
+            weight = ikm_weights().weight(on or local_today())
+            return cls(counted.respondents, ikm_from_element_totals(counted.totals, weight=weight))
         except DomainError as error:
             return cls(counted.respondents, None, error)
 
@@ -307,7 +474,8 @@ class IkmFigures:
 
 
 def _number(value: Decimal | None, places: int = 2):
-    return None if value is None else float(round(value, places))
+    # Halves up, as the grade is decided (65.625 → 65.63).
+    return None if value is None else float(round_half_up(value, places))
 
 
 def _element_dict(score: ElementScore) -> dict:
@@ -389,16 +557,24 @@ class UnitIkmReport:
     unit: Unit
     period: SurveyPeriod
     figures: IkmFigures
+    ikm_weight: str  # the IKM weight policy in force on the period's first day (app.domain.policy)
     excluded: int
     minimum_sample: int
     trend: list[TrendPoint]
     suggestions: list[tuple[dt.datetime, str]]
     officers: list[OfficerFeedback]
     plans: list[ImprovementPlan] = field(default_factory=list)
+    # Included responses per channel (web, kiosk, paper): how the answers came in.
+    channels: dict[str, int] = field(default_factory=dict)
 
     @property
     def sample_sufficient(self) -> bool:
         return is_sample_sufficient(self.figures.respondents, self.period.population)
+
+    @property
+    def ikm_weight_label(self) -> str:
+        """The policy the figures use, named in the user's language."""
+        return gettext(IKM_WEIGHT.choice(self.ikm_weight).label)
 
     def as_dict(self) -> dict:
         return {
@@ -417,6 +593,8 @@ class UnitIkmReport:
             "suggestions": [{"submitted_at": at.isoformat(), "text": text} for at, text in self.suggestions],
             "officers": [officer.as_dict() for officer in self.officers],
             "improvement_plans": [_plan_dict(plan) for plan in self.plans],
+            "channels": self.channels,
+            "policy": {"ikm_weight": self.ikm_weight},
         }
 
 
@@ -446,11 +624,16 @@ def _report(unit: Unit, period: SurveyPeriod) -> UnitIkmReport:
     plans = list(db.session.scalars(
         select(ImprovementPlan).where(ImprovementPlan.unit_id == unit.id)
         .order_by(ImprovementPlan.target_date.desc(), ImprovementPlan.id.desc())))
+    by_channel = dict(db.session.execute(
+        select(SurveyResponse.channel, func.count(SurveyResponse.id))
+        .where(in_period, SurveyResponse.excluded.is_(False)).group_by(SurveyResponse.channel)).all())
     return UnitIkmReport(
-        unit=unit, period=period, figures=IkmFigures.of(counted.get(period.id, empty)), excluded=excluded,
+        unit=unit, period=period, figures=IkmFigures.of(counted.get(period.id, empty), period.start_date),
+        ikm_weight=ikm_weights().choice(period.start_date), excluded=excluded,
         minimum_sample=minimum_sample(period.population),
-        trend=[TrendPoint(p, IkmFigures.of(counted.get(p.id, empty))) for p in previous],
+        trend=[TrendPoint(p, IkmFigures.of(counted.get(p.id, empty), p.start_date)) for p in previous],
         suggestions=suggestions, officers=_officer_rows(in_period), plans=plans,
+        channels={channel: by_channel.get(channel, 0) for channel, _label in CHANNELS},
     )
 
 
@@ -513,9 +696,10 @@ def agency_ikm_report(agency_id: int, start: dt.date, end: dt.date) -> AgencyIkm
                                           SurveyPeriod.end_date <= end)))
     in_periods = SurveyResponse.period_id.in_([period.id for period in periods])
     per_period = tallies(SurveyResponse.period_id, in_periods)
-    rows = [AgencyUnitRow(period.unit, period, IkmFigures.of(per_period.get(period.id, Tally(0, {}))))
+    rows = [AgencyUnitRow(period.unit, period, IkmFigures.of(per_period.get(period.id, Tally(0, {})),
+                                                             period.start_date))
             for period in sorted(periods, key=lambda p: (p.unit.name, p.start_date))]
-    return AgencyIkmReport(agency, start, end, IkmFigures.of(tally(in_periods)), rows)
+    return AgencyIkmReport(agency, start, end, IkmFigures.of(tally(in_periods), start), rows)
 
 
 @dataclass(frozen=True)
@@ -657,8 +841,9 @@ def _demo_responses(generator: random.Random, unit: Unit, period: SurveyPeriod, 
     for _ in range(generator.randint(40, 120) if days > 0 else 0):
         row = {column: _demo_answer(generator, base + 0.12 * quarter - (0.5 if column in weak else 0))
                for column in ANSWER_COLUMNS}
-        if generator.random() < 0.04:
-            row[generator.choice(ANSWER_COLUMNS)] = None  # a paper form with a skipped element
+        paper = generator.random() < 0.04
+        if paper:  # a paper form with a question left unanswered, typed in by the unit's staff
+            row[generator.choice(ANSWER_COLUMNS)] = None
         day = period.start_date + dt.timedelta(days=generator.randrange(days))
         submitted = dt.datetime.combine(day, dt.time(generator.randint(0, 7), generator.randint(0, 59)))
         row.update(
@@ -670,9 +855,10 @@ def _demo_responses(generator: random.Random, unit: Unit, period: SurveyPeriod, 
             service_used=generator.choice(DEMO_SERVICES),
             suggestion=generator.choice(DEMO_SUGGESTIONS) if generator.random() < 0.15 else None,
             officer_id=generator.choice(officers) if officers and generator.random() < 0.3 else None,
-            excluded=False,
+            excluded=False, channel=PAPER if paper else WEB,
+            paper_number=f"{period.start_date:%Y%m}-{len(rows) + 1:03d}" if paper else None,
+            paper_date=day if paper else None,
         )
-        row["fingerprint"] = fingerprint(row)
         rows.append(row)
     return rows
 
@@ -729,7 +915,7 @@ def _demo_plan(unit: Unit) -> None:
         return
     first = db.session.execute(select(SurveyPeriod).where(SurveyPeriod.unit_id == unit.id)
                                .order_by(SurveyPeriod.start_date).limit(1)).scalar_one_or_none()
-    figures = IkmFigures.of(tally(SurveyResponse.period_id == first.id)) if first else None
+    figures = IkmFigures.of(tally(SurveyResponse.period_id == first.id), first.start_date) if first else None
     lowest = figures.lowest_elements(1) if figures else []
     if not lowest:
         return

@@ -29,6 +29,7 @@ from app.extensions import db
 from app.models import Agency, Employee, Unit
 from app.models.audit import utcnow
 from app.models.evaluation import Evaluation
+from app.models.quantities import exact_sum
 from app.models.survey import SurveyPeriod, SurveyResponse
 from app.models.training import (PARTICIPATION_STATUSES, TrainingParticipation, TrainingProgramme,
                                  TrainingRequest)
@@ -141,7 +142,7 @@ def jp_totals(employee_ids, year: int) -> dict[int, Decimal]:
 
 def _jp_earned(year: int) -> Select:
     """(employee_id, jp): JP earned per employee by completions in ``year``."""
-    return (select(TrainingParticipation.employee_id, func.sum(TrainingParticipation.jp_earned).label("jp"))
+    return (select(TrainingParticipation.employee_id, exact_sum(TrainingParticipation.jp_earned).label("jp"))
             .where(TrainingParticipation.status == "completed",
                    TrainingParticipation.completed_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
             .group_by(TrainingParticipation.employee_id))
@@ -350,7 +351,7 @@ def unit_needs(today: dt.date) -> list[UnitNeed]:
             latest[period.unit_id] = period
     needs = []
     for period in latest.values():
-        figures = IkmFigures.of(counted.get(period.id, Tally(0, {})))
+        figures = IkmFigures.of(counted.get(period.id, Tally(0, {})), period.start_date)
         if figures.result is None:
             continue
         for score in figures.result.elements:
@@ -408,7 +409,7 @@ def _evaluation_around(employee_id: int, programme: TrainingProgramme, before: b
 def _element_value(period: SurveyPeriod | None, code: str, counted: dict) -> Decimal | None:
     if period is None:
         return None
-    figures = IkmFigures.of(counted.get(period.id, Tally(0, {})))
+    figures = IkmFigures.of(counted.get(period.id, Tally(0, {})), period.start_date)
     if figures.result is None:
         return None
     return next((score.value for score in figures.result.elements if score.element.code == code), None)

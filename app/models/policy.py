@@ -1,0 +1,36 @@
+"""Policy settings (RULES.md "(policy)"): HR Admin's choice for a policy from a date on (app.domain.policy).
+
+Reference data written only by HR administrators; every change is in the audit log. A setting is never
+edited: a new choice is a new setting with its own date.
+"""
+from flask_appbuilder.models.sqla import Model
+from flask_babel import gettext
+from sqlalchemy import Column, Date, Integer, String, UniqueConstraint
+
+from app.domain.policy import POLICIES
+
+
+class PolicySetting(Model):
+    __tablename__ = "policy_setting"
+    __scope_reference__ = True
+    __table_args__ = (UniqueConstraint("key", "effective_from", name="uq_policy_setting_key_date"),)
+
+    id = Column(Integer, primary_key=True)
+    key = Column(String(40), nullable=False)
+    value = Column(String(40), nullable=False)
+    effective_from = Column(Date, nullable=False)
+    reason = Column(String(255), nullable=False)
+
+    def __str__(self):
+        return f"{self.key} = {self.value} ({self.effective_from:%d-%m-%Y})" if self.effective_from else self.key
+
+    @property
+    def key_label(self) -> str:
+        known = POLICIES.get(self.key)
+        return gettext(known.label) if known else self.key
+
+    @property
+    def value_label(self) -> str:
+        known = POLICIES.get(self.key)
+        choice = next((c for c in known.choices if c.code == self.value), None) if known else None
+        return gettext(choice.label) if choice else self.value
