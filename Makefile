@@ -7,6 +7,8 @@ FLASK := $(BIN)/flask --app app
 FAB_DIR = $(shell $(BIN)/python -c 'import flask_appbuilder, os; print(os.path.dirname(flask_appbuilder.__file__))')
 
 WORKERS ?= 4
+# pytest-xdist workers for `make test` (0 runs the suite in one process)
+TEST_WORKERS ?= $(shell nproc)
 
 .PHONY: run serve worker test smoke install system-packages test-packages translations compile-translations db-upgrade seed clean
 
@@ -70,7 +72,7 @@ worker: db-upgrade
 	$(BIN)/celery -A app.tasks worker --pool prefork --concurrency $(WORKER_CONCURRENCY) --loglevel INFO
 
 test: install test-packages
-	$(BIN)/python -m pytest -q -rs --durations=15 tests
+	$(BIN)/python -m pytest -q -rs --durations=15 --numprocesses $(TEST_WORKERS) --dist loadfile tests
 
 # Production mode end to end: gunicorn + a Celery worker on PostgreSQL (database `smoke`) and Redis.
 smoke: install

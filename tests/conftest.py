@@ -6,15 +6,37 @@ SQLite by default (a temporary file); PostgreSQL when TEST_DATABASE_URL is set
 import os
 import re
 import tempfile
+from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, text
+# Set before anything imports config (its paths, e.g. the signing trust roots, are fixed at import): each
+# test process, so each pytest-xdist worker, has its own instance folder.
+INSTANCE_DIR = tempfile.mkdtemp(prefix="sikinerja-test-")
+os.environ["SIKINERJA_INSTANCE"] = INSTANCE_DIR
 
-from tests import helpers
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, make_url, text  # noqa: E402
+
+from tests import helpers  # noqa: E402
 
 pytest_plugins = ["tests.survey_fixtures"]
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "faults: the fault suite (tests/test_faults.py): a real worker, Redis and "
+                                       "PostgreSQL broken on purpose; CI runs it as its own step")
+
+
+def _database_of_this_worker(url):
+    """Each pytest-xdist worker gets its own PostgreSQL database (test → test_gw0, test_gw1, …), created
+    on first use from the one TEST_DATABASE_URL, because every worker recreates its schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    return base.set(database=f"{base.database}_{worker}").render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _database_of_this_worker(os.environ.get("TEST_DATABASE_URL"))
 # The suite signs in hundreds of times; scrypt (production's hash) costs ~0.25 s per check on this machine.
 # A one-round PBKDF2 keeps every login path real (hash stored, checked, refused) at a fraction of the cost.
 TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
@@ -26,6 +48,7 @@ def _fresh_database_url(tmp_dir):
     url = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
     engine = create_engine(url)
     try:
+        _create_database_if_missing(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
@@ -38,10 +61,34 @@ def _fresh_database_url(tmp_dir):
     return url
 
 
-@pytest.fixture(scope="session", autouse=True)
+def _create_database_if_missing(url):
+    shared = make_url(os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
+    name = make_url(url).database
+    if name == shared.database:
+        return
+    server = create_engine(shared, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+
+
+DOMAIN_TESTS = Path(__file__).parent / "domain"
+
+
+@pytest.fixture(autouse=True)
+def _application_unless_pure_rule(request):
+    """Every test but the pure domain rules runs with the migrated, seeded application; the rules need
+    none, so a run of only those does not wait for migrate + seed."""
+    if DOMAIN_TESTS not in request.path.parents:
+        request.getfixturevalue("app")
+
+
+@pytest.fixture(scope="session")
 def app():
-    tmp_dir = tempfile.mkdtemp(prefix="sikinerja-test-")
-    os.environ["SIKINERJA_INSTANCE"] = tmp_dir
+    tmp_dir = INSTANCE_DIR
     database_url = _fresh_database_url(tmp_dir)
     from app import create_app
 
