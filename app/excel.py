@@ -106,8 +106,10 @@ def _writable(value):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
-    if isinstance(value, dt.datetime):
-        return to_user_timezone(value).replace(tzinfo=None) if value.tzinfo is not None else value
+    if isinstance(value, dt.datetime):  # stored in UTC, naive or not: the reader's local time
+        return to_user_timezone(value).replace(tzinfo=None)
     if isinstance(value, (int, float, Decimal, dt.date, dt.time)):
         return value
+    if isinstance(value, (list, tuple, set)):  # related records: their names, not their reprs
+        return ILLEGAL_CHARACTERS_RE.sub("", ", ".join(map(str, value)))
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))

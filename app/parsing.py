@@ -28,6 +28,24 @@ def parse_year(value) -> int | None:
     return year if year is not None and dt.MINYEAR <= year <= dt.MAXYEAR else None
 
 
+def parse_decimal(value) -> Decimal | None:
+    """The number a person typed, in Indonesian or English writing: ``5,5``, ``1.234,5``, ``5.5``, ``-0,25``
+    (spaces ignored), else None. A comma is the decimal sign, and then dots group the thousands; without a
+    comma a single dot is the decimal sign (a number pasted from a spreadsheet in English)."""
+    if not isinstance(value, str):
+        return None
+    text = "".join(value.split())
+    if "," in text:
+        whole, _, fraction = text.rpartition(",")
+        text = whole.replace(".", "") + "." + fraction
+    sign = text[0] if text[:1] in ("+", "-") else ""
+    whole, _, fraction = text[len(sign):].partition(".")
+    if not (whole or fraction) or not all(part.isascii() and part.isdigit() for part in (whole or "0",
+                                                                                         fraction or "0")):
+        return None
+    return Decimal(f"{sign}{whole or '0'}" + (f".{fraction}" if fraction else ""))
+
+
 def number_bound(column_type) -> int | Decimal | None:
     """The smallest magnitude a number column cannot hold (PostgreSQL's types; SQLite's are wider), or None
     for other columns. BigInteger and SmallInteger are Integer subclasses, Float a Numeric one."""

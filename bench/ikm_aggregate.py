@@ -50,7 +50,7 @@ def _prepare(database_url: str, responses: int):
                 row = {column: generator.choice((1, 2, 3, 3, 4, 4, None if index % 50 == 0 else 4))
                        for column in ANSWER_COLUMNS}
                 row.update(unit_id=unit.id, agency_id=agency.id, period_id=period.id,
-                           client_hash=f"{index:064x}", fingerprint=f"{index:064x}",
+                           client_hash=f"{index:064x}",
                            submitted_at=dt.datetime(2026, 1, 1) + dt.timedelta(minutes=index % 500000),
                            excluded=index % 997 == 0, suggestion="Mohon ditingkatkan." if index % 40 == 0 else None)
                 rows.append(row)

@@ -177,8 +177,8 @@ def _scenarios(p: dict) -> list[Scenario]:
         Scenario("survey submit (public API)", "list/API", "public",
                  lambda u, i: f"/api/v1/public/survey/{p['survey_code']}",
                  ["INSERT INTO survey_response (agency_id, unit_id, period_id, u1, u2, u3, u4, u5, u6, u7, u8, u9, "
-                  "client_hash, fingerprint, submitted_at, excluded) SELECT agency_id, unit_id, id, 4, 4, 4, 4, 4, "
-                  "4, 4, 4, 4, 'bench-bare', 'bench-bare', :now, false FROM survey_period WHERE id = :p"],
+                  "client_hash, submitted_at, excluded) SELECT agency_id, unit_id, id, 4, 4, 4, 4, 4, "
+                  "4, 4, 4, 4, 'bench-bare', :now, false FROM survey_period WHERE id = :p"],
                  {"p": p["survey_period"], "now": dt.datetime.utcnow()}, method="POST"),
     ]
 
@@ -294,7 +294,7 @@ def main() -> int:
         server.wait(timeout=30)
         log.close()
         with engine.begin() as connection:
-            connection.execute(text("DELETE FROM survey_response WHERE fingerprint = 'bench-bare' "
+            connection.execute(text("DELETE FROM survey_response WHERE client_hash = 'bench-bare' "
                                     "OR service_used = 'benchmark'"))
     pdf = [] if args.no_pdf else _pdf_figures(url)
     _print_table(args, url, personas, rows, memory, pdf)

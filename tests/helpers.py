@@ -50,3 +50,14 @@ def employee_of(username):
     with database() as session:
         user = session.execute(select(UserAccount).where(UserAccount.username == username)).scalar_one()
         return user.employee.id, user.employee.nip, user.employee.position_id
+
+
+def versioned(body: dict, model, pk) -> dict:
+    """A PUT body with the row's current ``row_version``, as a client that has just read the row sends it
+    (app.models.versioning); the body as it is for a model without one."""
+    from app.models.versioning import is_versioned
+
+    if not is_versioned(model) or pk is None:
+        return body
+    with database() as session:
+        return {**body, "row_version": session.get(model, pk).row_version}

@@ -64,11 +64,15 @@ EXPECTATIONS = [
     (rf"(OrganizationIndicator|Indicator|IndicatorRealisation|AgencyPeriodSetting)(View|Api)\.{READ}", "AHGVE"),
     (rf"(OrganizationIndicator|Indicator|IndicatorRealisation|AgencyPeriodSetting)(View|Api)\.{WRITE}", "AHG"),
     (r"OrganizationRatingView\..*", "AH"),
+    # Leaders read the SKPs of their scope (issue 19), without writing or the cascade editor.
+    (rf"(WorkPlan|WorkResult|ResultIndicator|BehaviourExpectation)(View|Api)\.({READ[1:-1]}|full)", "AHGLVE"),
     (r"(WorkPlan|WorkResult|ResultIndicator|BehaviourExpectation)(View|Api)\..*|CascadeView\..*", "AHGVE"),
     # Daily activities: everyone reads within scope; owners report; leaders and HR watch the dashboard.
     (rf"DailyActivity(View|Api)\.{READ}|ActivityView\.(mine|queue|evidence)", SIGNED_IN),
     (r"DailyActivity(View|Api)\..*|ActivityView\.(report|send|decide)", "AHGVE"),
     (r"ActivityDashboardView\..*", "AHL"),
+    # Every employee's performance (issue 19): leaders, evaluators (their team), agency and HR admins.
+    (r"(PerformanceView|PerformanceApi)\..*", "AHGLV"),
     # Adoption and outreach.
     (r"AdoptionView\.export", "AH"), (r"AdoptionView\..*", "AHGL"),
     (rf"(OutreachEvent|OutreachAttendance)View\.{READ}", "AHGL"),
@@ -77,11 +81,18 @@ EXPECTATIONS = [
     (r"SurveyResponseView\.exclusion_form", "AH"),
     (rf"(SurveyPeriod|SurveyResponse|ImprovementPlan)(View|Api)\.{READ}|IkmReportView\..*|IkmApi\..*", "AHGL"),
     (r"(SurveyPeriod|ImprovementPlan)(View|Api)\..*", "AHG"),
+    # The unit's own channels (kiosks, paper questionnaires): its agency's admin and HR; policies: HR only.
+    (r"(SurveyKiosk(View|Api)|PaperSurveyView)\..*", "AHG"), (r"PolicySettingView\..*", "AH"),
     # Evaluation: everyone reads within scope; evaluators (and agency admins, HR) start one.
     (r"EvaluationView\.new_evaluation", "AHGVE"),
     (r"EvaluationApi\.(draft|rate|realisation|feedback|submit|acknowledge|finalise|correct)"
      r"|DistributionApi\.(finalise_period|override)", "AHGVE"),  # leaders only read
     (r"(Evaluation|Distribution)(View|Api)\..*", SIGNED_IN),
+    # Performance dialogue: evaluators and employees (the admins hold an employee's role too) hold it, the
+    # service decides who acts; leaders only read it in their scope; everyone reads their own notifications.
+    (r"DialogueView\.(record|edit|respond|request_dialogue|cadence|feedback)"
+     r"|DialogueApi\.(record|update|respond|request_dialogue|cadence|feedback)", "AHGVE"),
+    (r"(Dialogue|Notification)(View|Api)\..*", SIGNED_IN),
     # Documents: printing and signed copies within scope; bulk jobs by HR (agency admins download); signing keys.
     (r"(DocumentView|DocumentPrintView)\..*", SIGNED_IN),
     (r"DocumentJobView\..*", "AHG"), (r"ImportView\..*", "AHG"),

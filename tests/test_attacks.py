@@ -33,7 +33,7 @@ from app.models.activity import DailyActivity
 from app.models.planning import Period, WorkPlan
 from app.web import _register_security_headers
 from tests.conftest import csrf_token, login
-from tests.helpers import agency_id, count, database, employee_of, first_id
+from tests.helpers import agency_id, count, database, employee_of, first_id, versioned
 
 XSS = '<script>alert("xss-{}")</script>'
 CHROMIUM = "/usr/bin/chromium"
@@ -335,7 +335,8 @@ def test_employee_api_cannot_move_a_row_or_touch_its_id(api_as):
     client, headers = api_as("admin.disdik")
     employee = employee_of("pegawai.disdik")[0]
     for body in ({"agency": agency_id("DINKES")}, {"id": 1}, {"nip": "x" * 40}):
-        response = client.put(f"/api/v1/employee/{employee}", json=body, headers=headers)
+        response = client.put(f"/api/v1/employee/{employee}", json=versioned(body, Employee, employee),
+                              headers=headers)
         assert response.status_code in (400, 422), body
     with database() as session:
         assert session.get(Employee, employee).agency_id == agency_id("DISDIKBUD")

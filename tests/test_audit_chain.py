@@ -9,7 +9,7 @@ from app.models import AuditEntry, Unit
 from app.models.audit import AuditAnchor
 from app.services.audit import GENESIS_HASH, entry_hash
 from tests.conftest import POSTGRES_URL
-from tests.helpers import count, database, first_id
+from tests.helpers import count, database, first_id, versioned
 
 ENTRY_COLUMNS = ("id", "created_at", "user_id", "username", "ip_address", "action", "entity", "entity_id", "summary",
                  "changes", "prev_hash", "entry_hash")
@@ -80,8 +80,10 @@ def rename_a_unit(api_as):
     client, headers = api_as("admin.disdik")
     unit = first_id(Unit, "DISDIKBUD")
     name = client.get(f"/api/v1/unit/{unit}", headers=headers).json["result"]["name"]
-    assert client.put(f"/api/v1/unit/{unit}", json={"name": name + " "}, headers=headers).status_code == 200
-    assert client.put(f"/api/v1/unit/{unit}", json={"name": name}, headers=headers).status_code == 200
+    assert client.put(f"/api/v1/unit/{unit}", json=versioned({"name": name + " "}, Unit, unit),
+                      headers=headers).status_code == 200
+    assert client.put(f"/api/v1/unit/{unit}", json=versioned({"name": name}, Unit, unit),
+                      headers=headers).status_code == 200
 
 
 def test_the_seeded_log_verifies(app):

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from app.models import AuditEntry, Unit, UserAccount
 from tests.conftest import csrf_token, login
-from tests.helpers import agency_id, count, database, first_id
+from tests.helpers import agency_id, count, database, first_id, versioned
 
 
 def test_login_page_is_indonesian_with_english_switch(app):
@@ -82,11 +82,12 @@ def test_change_is_audited_with_before_and_after(api_as):
     unit = first_id(Unit, "DISDIKBUD")
     with database() as session:
         old_name = session.get(Unit, unit).name
-    assert client.put(f"/api/v1/unit/{unit}", json={"name": old_name + " (ubah)"}, headers=headers).status_code == 200
+    assert client.put(f"/api/v1/unit/{unit}", json=versioned({"name": old_name + " (ubah)"}, Unit, unit),
+                      headers=headers).status_code == 200
     username, address, changes = latest_audit("Unit", unit)
     assert username == "admin.disdik" and address
     assert changes["name"] == {"before": old_name, "after": old_name + " (ubah)"}
-    client.put(f"/api/v1/unit/{unit}", json={"name": old_name}, headers=headers)
+    client.put(f"/api/v1/unit/{unit}", json=versioned({"name": old_name}, Unit, unit), headers=headers)
 
 
 def test_audit_log_is_read_only_and_hidden_from_agency_admins(as_user):

@@ -76,7 +76,7 @@ def test_preview_tells_per_row_what_happens_and_confirm_writes_exactly_that(as_u
         person(901), person(902, phone="081299999999"), person(904), [malformed, "Salah Bulan"] + [""] * 5 + ["PNS"]]))
     assert counts == {"create": 1, "update": 1, "unchanged": 1, "rejected": 1}
     assert "The birth date in the NIP is not a valid date" in page
-    assert "phone" in page  # the update says which field changes
+    assert "Changes: Phone" in page  # the update names the field that changes
     assert count(Employee, nip=nip(904)) == 0  # a preview writes nothing
 
     assert confirm(client, url).status_code == 302

@@ -18,7 +18,7 @@ from app.models.document import ImmutableDocument, SignedDocumentContent
 from app.models.evaluation import Evaluation, EvaluationRealisation, Feedback
 from app.models.guards import FinalEvaluationChanged
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
-from tests.helpers import agency_id, count, database, employee_of
+from tests.helpers import agency_id, count, database, employee_of, versioned
 
 YEAR = 2087  # a period of its own: nothing here is counted by another module's figures
 _plan_versions = itertools.count(1)  # one employee, one period: each plan made here is a version of its own
@@ -241,7 +241,8 @@ def test_an_employee_with_history_is_deactivated_not_deleted(api_as, period):
     response = client.delete(f"/api/v1/employee/{employee}?_l_=en", headers=headers)
     assert response.status_code == 400
     assert "deactivate" in response.json["message"]
-    retired = client.put(f"/api/v1/employee/{employee}", json={"active": False}, headers=headers)
+    retired = client.put(f"/api/v1/employee/{employee}", json=versioned({"active": False}, Employee, employee),
+                         headers=headers)
     assert retired.status_code == 200, retired.json
     try:
         assert count(Employee, id=employee) == 1
@@ -249,7 +250,7 @@ def test_an_employee_with_history_is_deactivated_not_deleted(api_as, period):
         history = client.get(f"/api/v1/evaluation/history/{employee}", headers=api_as("penilai.disdik")[1])
         assert history.status_code == 200
     finally:
-        client.put(f"/api/v1/employee/{employee}", json={"active": True}, headers=headers)
+        client.put(f"/api/v1/employee/{employee}", json=versioned({"active": True}, Employee, employee), headers=headers)
 
 
 def test_a_unit_that_history_refers_to_is_not_deleted(api_as):
@@ -269,7 +270,8 @@ def test_a_unit_that_history_refers_to_is_not_deleted(api_as):
     assert response.status_code == 400
     assert "deactivate" in response.json["message"]
     assert count(Unit, id=unit_id) == 1
-    assert client.put(f"/api/v1/unit/{unit_id}", json={"active": False}, headers=headers).status_code == 200
+    assert client.put(f"/api/v1/unit/{unit_id}", json=versioned({"active": False}, Unit, unit_id),
+                      headers=headers).status_code == 200
 
 
 # --- a crash in the middle of a use-case ------------------------------------------------------------

@@ -3,7 +3,7 @@ import pytest
 import prison
 
 from app.models import Employee, Position, Unit
-from tests.helpers import agency_id, count, first_id
+from tests.helpers import agency_id, count, first_id, versioned
 
 
 def test_list_holds_only_own_agency(api_as):
@@ -50,7 +50,8 @@ def test_post_with_foreign_parent_is_400(api_as):
 def test_put_moving_row_to_foreign_agency_is_400(api_as):
     client, headers = api_as("admin.disdik")
     own = first_id(Unit, "DISDIKBUD")
-    response = client.put(f"/api/v1/unit/{own}", json={"agency": agency_id("DINKES")}, headers=headers)
+    response = client.put(f"/api/v1/unit/{own}", json=versioned({"agency": agency_id("DINKES")}, Unit, own),
+                          headers=headers)
     assert response.status_code == 400
     assert count(Unit, id=own, agency_id=agency_id("DISDIKBUD")) == 1
 
@@ -62,7 +63,8 @@ def test_own_agency_create_update_delete_round_trip(api_as):
         headers=headers)
     assert response.status_code == 201, response.get_data(as_text=True)
     new_id = response.json["id"]
-    assert client.put(f"/api/v1/unit/{new_id}", json={"name": "Seksi Uji Coba"}, headers=headers).status_code == 200
+    assert client.put(f"/api/v1/unit/{new_id}", json=versioned({"name": "Seksi Uji Coba"}, Unit, new_id),
+                      headers=headers).status_code == 200
     assert client.delete(f"/api/v1/unit/{new_id}", headers=headers).status_code == 200
     assert count(Unit, id=new_id) == 0
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.models import Employee, Position, Unit
 from tests.conftest import csrf_token
-from tests.helpers import agency_id, count, database, employee_of, first_id
+from tests.helpers import agency_id, count, database, employee_of, first_id, versioned
 
 
 def listed_nips(client, url="/employeeview/list/?psize_EmployeeView=100"):
@@ -83,7 +83,8 @@ def test_moving_own_employee_to_foreign_agency_is_refused(as_user):
     own = first_id(Employee, "DISDIKBUD")
     token = csrf_token(client, f"/employeeview/edit/{own}")
     client.post(f"/employeeview/edit/{own}", data={
-        "csrf_token": token, "agency": str(agency_id("DINKES"))}, follow_redirects=True)
+        "csrf_token": token, "agency": str(agency_id("DINKES")), **versioned({}, Employee, own)},
+        follow_redirects=True)
     assert count(Employee, id=own, agency_id=agency_id("DISDIKBUD")) == 1
 
 

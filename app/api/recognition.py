@@ -7,7 +7,8 @@
   "justification", "exception_reason"} — HR Admin, or an Agency Admin within their agencies; never oneself.
 * ``POST /api/v1/recognition/nominations/<id>/approve``, ``/award`` {"decree_number", "decree_date"},
   ``/reject`` {"note"} — HR Admin, never on a nomination of themselves.
-400 {"message"} on refusal (duplicate for the period, ineligible without exception, wrong step), 404 out of scope.
+400 {"message"} on refusal (duplicate for the period, ineligible without exception, wrong step), 404 out of scope,
+409 when another decision on the nomination was saved at the same moment (of an award and a rejection, one wins).
 """
 import datetime as dt
 
@@ -23,6 +24,7 @@ from app.parsing import parse_whole_number
 from app.security.scope import scoped_select
 from app.services import recognition
 from app.services.activity import today
+from app.services.transaction import ConcurrentChange
 from app.views.base import translated
 
 
@@ -59,6 +61,8 @@ class RecognitionApi(BaseApi):
     def _answer(self, work):
         try:
             return self.response(200, result=nomination_json(work()))
+        except ConcurrentChange as error:  # another decision on this nomination was saved first
+            return self.response(409, message=translated(error))
         except DomainError as error:
             return self.response_400(message=translated(error))
 

@@ -60,7 +60,7 @@ class DocumentKind:
 _KINDS: dict[str, DocumentKind] = {}
 # The modules that register kinds, imported on first use so that every process (web, CLI, Celery
 # worker) knows all of them whatever it imported first.
-_KIND_MODULES = ("app.documents.kinds", "app.documents.award_certificate")
+_KIND_MODULES = ("app.documents.kinds", "app.documents.award_certificate", "app.documents.employee_performance")
 
 
 def _registered() -> dict[str, DocumentKind]:

@@ -32,10 +32,14 @@ EMPLOYEE_COLUMNS = (
     Column("rank", ("golongan", "gol", "golongan/pangkat", "pangkat/golongan", "pangkat", "gol/ruang",
                     "golongan ruang", "rank")),
     Column("position", ("jabatan", "nama jabatan", "kode jabatan", "position")),
+    # The codes beside the names (the employee export has both): a code names one row, a name may not.
+    Column("position_code", ("kode jabatan", "position code")),
     Column("unit", ("unit kerja", "unor", "nama unor", "kode unit", "unit"), required=True),
+    Column("unit_code", ("kode unit", "unit code")),
     Column("agency", ("perangkat daerah", "opd", "instansi", "instansi kerja", "satuan kerja", "satker",
                       "agency")),
-    Column("employment_type", ("jenis pegawai", "status pegawai", "jenis asn", "kedudukan", "employment type")),
+    Column("employment_type", ("jenis pegawai", "jenis kepegawaian", "status pegawai", "jenis asn", "kedudukan",
+                               "employment type")),
     Column("email", ("email", "e-mail", "alamat email")),
     Column("phone", ("no hp", "nomor hp", "no. hp", "no telepon", "telepon", "hp", "phone")),
     Column("tmt_position", ("tmt", "tmt jabatan", "tmt position")),
@@ -154,8 +158,10 @@ def golongan_of(text: str) -> str | None:
 
 
 def employment_type_of(text: str, default: str | None) -> str | None:
-    """'PNS', 'CPNS', 'PPPK', 'P3K' (as registers write them) → PNS / PPPK; empty → ``default``."""
-    word = normalise_header(text).replace(" ", "")
+    """'PNS', 'CPNS', 'PPPK', 'P3K' (as registers write them), or a label ending in the abbreviation as the
+    employee export writes it ('Civil servant (PNS)') → PNS / PPPK; empty → ``default``."""
+    abbreviation = re.search(r"\((\w+)\)\s*$", text or "")
+    word = normalise_header(abbreviation.group(1) if abbreviation else text).replace(" ", "")
     if not word:
         return default
     if word in ("pns", "cpns", "pegawainegerisipil"):

@@ -5,8 +5,11 @@ from app.models.security import UserAccount, user_agency  # noqa: F401
 from app.models.audit import AuditEntry  # noqa: F401
 from app.models.planning import BehaviourGuide, CoreValue  # noqa: F401
 from app.models.survey import SurveyElement  # noqa: F401
+from app.models.policy import PolicySetting  # noqa: F401
 from app.models.training import TrainingKind, TrainingParticipation, TrainingProgramme, TrainingRequest  # noqa: F401
 from app.models.recognition import AwardType, DisciplinarySanction, Nomination  # noqa: F401
 from app.models.document_job import DocumentJob, DocumentJobItem  # noqa: F401
 from app.models.document import SignedDocument, SigningCredential  # noqa: F401
+from app.models.dialogue import DialogueSchedule, PerformanceDialogue, PerformanceFeedback  # noqa: F401
+from app.models.notification import Notification  # noqa: F401
 from app.models import guards  # noqa: F401  (final evaluations never change)

@@ -37,6 +37,11 @@ class AuditEntry(Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.entity or ''}"
 
+    @property
+    def entity_changes(self):
+        """(record type, changes): the log's page names each changed field as that record's screens do."""
+        return self.entity, self.changes
+
 
 class AuditAnchor(Model):
     """The chain's head as of the last append: the newest entry, its hash, the number of entries up to it.

@@ -13,6 +13,7 @@ from app.domain.achievement import Direction, achievement
 from app.domain.distribution import OrganizationPredikat
 from app.models.employee import Employee
 from app.models.organization import Agency, Position, choice_label
+from app.models.versioning import Versioned
 
 
 class CoreValue(Model):
@@ -107,7 +108,7 @@ class AgencyPeriodSetting(Model):
         return choice_label(EVALUATION_WINDOWS, self.evaluation_window)
 
 
-class OrganizationIndicator(Model):
+class OrganizationIndicator(Versioned, Model):
     """An agency's performance indicator (IKU) for a year, with its yearly target.
 
     Achievement (RULES §4) per quarter is the quarter's realisation against the

@@ -22,6 +22,8 @@ REFERENCE_DATA = ("Rank", "PositionKind", "CoreValue", "SurveyElement", "Trainin
                   "TrainingProgramme", "AwardType")
 SURVEY_STAFF = ("SurveyPeriod", "SurveyResponse", "ImprovementPlan", "IkmReport")
 SURVEY_MENU = ("Public Service", *SURVEY_STAFF)
+# The unit's own channels: its kiosks and the paper questionnaires its staff type in.
+SURVEY_ENTRY = ("SurveyKiosk", "PaperSurvey")
 PLANNING = ("Period", "OrganizationIndicator", "OrganizationRating", "AgencyPeriodSetting", "WorkPlan", "Cascade")
 PLANNING_MENU = ("Performance Planning", *PLANNING)
 EVALUATION_MENU = ("Performance Evaluation", "Evaluation", "Distribution")
@@ -52,6 +54,16 @@ ACTIVITY_MONITOR = [
     [any_of("DailyActivity", "ActivityDashboard", "AdoptionReport", "OutreachEvent"), READ],
     [any_of("Daily Activities", "DailyActivity", "ActivityDashboard", "AdoptionReport", "OutreachEvent"), MENU],
 ]
+# Every employee's performance in one table and one employee's page (issue 19): leaders, evaluators (their
+# team), agency and HR admins; the scope decides whose rows.
+PERFORMANCE_READER = [
+    ["Performance$", READ],
+    [any_of("Daily Activities", "Employee performance"), MENU],
+]
+# Performance dialogue and feedback (issue 19): evaluators and employees hold it (the services decide who
+# acts); leaders and administrators read it in their scope.
+DIALOGUE_MEMBER = [["Dialogue$", READ_WRITE], ["Performance dialogue$", MENU]]
+DIALOGUE_READER = [["Dialogue$", READ], ["Performance dialogue$", MENU]]
 # Owners and evaluators write their plans and activities; the services decide row by row who may do what.
 PLAN_AUTHOR = [
     [any_of("DailyActivity", "WorkPlan"), READ_WRITE],
@@ -65,6 +77,8 @@ SELF_SERVICE = [
     ["UserDBModelView$", any_of("can_userinfo", "userinfoedit", "resetmypassword")],
     [any_of("UserInfoEditView", "ResetMyPasswordView"), "can_this_form_(get|post)$"],
     ["Lookup$", READ],
+    # Their own in-app notifications (the service reads only the signed-in account's).
+    ["Notification$", READ_WRITE],
     ["MenuApi$", "can_get$"],
     [any_of("Reference Data", *REFERENCE_DATA), MENU],
     [any_of(*REFERENCE_DATA), READ],
@@ -76,11 +90,11 @@ SELF_SERVICE = [
 
 ROLES = {
     ADMIN: [[".*", ".*"]],
-    HR_ADMIN: SELF_SERVICE + ACTIVITY_MONITOR + DEVELOPMENT_MANAGER + [
+    HR_ADMIN: SELF_SERVICE + ACTIVITY_MONITOR + DEVELOPMENT_MANAGER + PERFORMANCE_READER + DIALOGUE_READER + [
         [any_of(*MASTER_DATA, *REFERENCE_DATA), READ_WRITE],
         ["AuditEntry$", READ],
-        [any_of(*SURVEY_STAFF), READ_WRITE],
-        [any_of(*SURVEY_MENU), MENU],
+        [any_of(*SURVEY_STAFF, *SURVEY_ENTRY, "PolicySetting"), READ_WRITE],
+        [any_of(*SURVEY_MENU, *SURVEY_ENTRY, "PolicySetting"), MENU],
         [any_of(*PLANNING), READ_WRITE],
         [any_of(*PLANNING_MENU), MENU],
         ["OutreachEvent$", READ_WRITE],
@@ -94,12 +108,12 @@ ROLES = {
         ["UserDBModelView$", "can_(list|show|add|edit)$"],
         [any_of("Master Data", *MASTER_DATA, "Security", "List Users", "Audit Log"), MENU],
     ],
-    AGENCY_ADMIN: SELF_SERVICE + EVALUATION_READER + DEVELOPMENT_MANAGER + [
+    AGENCY_ADMIN: SELF_SERVICE + EVALUATION_READER + DEVELOPMENT_MANAGER + PERFORMANCE_READER + DIALOGUE_READER + [
         [any_of(*AGENCY_MANAGED), READ_WRITE],
         ["Agency$", READ],
-        [any_of("SurveyPeriod", "ImprovementPlan"), READ_WRITE],
+        [any_of("SurveyPeriod", "ImprovementPlan", *SURVEY_ENTRY), READ_WRITE],
         [any_of("SurveyResponse", "IkmReport"), READ],
-        [any_of(*SURVEY_MENU), MENU],
+        [any_of(*SURVEY_MENU, *SURVEY_ENTRY), MENU],
         [any_of("OrganizationIndicator", "AgencyPeriodSetting", "WorkPlan"), READ_WRITE],
         [any_of("Period", "Cascade"), READ],
         [any_of("Performance Planning", "OrganizationIndicator", "AgencyPeriodSetting", "WorkPlan", "Cascade"),
@@ -114,13 +128,17 @@ ROLES = {
         ["DocumentJob$", READ],
         [any_of("Documents", "DocumentJob"), MENU],
     ],
-    LEADER: SELF_SERVICE + ACTIVITY_MONITOR + EVALUATION_READER + DEVELOPMENT_READER + [
+    LEADER: SELF_SERVICE + ACTIVITY_MONITOR + EVALUATION_READER + DEVELOPMENT_READER + PERFORMANCE_READER
+            + DIALOGUE_READER + [
         [any_of(*MASTER_DATA), READ],
+        # Read-only: the SKPs of the scope (activities and evaluations come with the monitor and reader).
+        ["WorkPlan$", READ],
+        [any_of("Performance Planning", "WorkPlan"), MENU],
         [any_of(*SURVEY_STAFF), READ],
         [any_of(*SURVEY_MENU), MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
     ],
-    EVALUATOR: SELF_SERVICE + PLAN_AUTHOR + DEVELOPMENT_MEMBER + [
+    EVALUATOR: SELF_SERVICE + PLAN_AUTHOR + DEVELOPMENT_MEMBER + PERFORMANCE_READER + DIALOGUE_MEMBER + [
         ["Evaluation$", READ_WRITE],
         ["SigningCertificate$", READ_WRITE],
         [any_of("Documents", "My signing certificate"), MENU],
@@ -128,7 +146,7 @@ ROLES = {
         ["Employee$", READ],
         [any_of("Master Data", "Employee"), MENU],
     ],
-    EMPLOYEE: SELF_SERVICE + PLAN_AUTHOR + DEVELOPMENT_MEMBER + [
+    EMPLOYEE: SELF_SERVICE + PLAN_AUTHOR + DEVELOPMENT_MEMBER + DIALOGUE_MEMBER + [
         # Acknowledging (with an objection) is a write by the evaluated employee.
         ["Evaluation$", READ_WRITE],
         [any_of("Performance Evaluation", "Evaluation"), MENU],

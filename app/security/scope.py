@@ -26,10 +26,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g, has_request_context
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.messages import N_, DomainError
+from app.services.transaction import SAVED_AT_THE_SAME_MOMENT, ConcurrentChange
 
 ADMIN = "Admin"
 HR_ADMIN = "HR Admin"
@@ -55,6 +58,8 @@ class UserScope:
     writable_agency_ids: frozenset[int] = frozenset()
     employee_id: int | None = None
     supervised_position_id: int | None = None
+    account_id: int | None = None       # the user account acting (four eyes: ensure_other_account)
+    unit_id: int | None = None          # the acting employee's own unit (ensure_not_own_unit)
 
     @classmethod
     def system(cls) -> "UserScope":
@@ -76,6 +81,8 @@ class UserScope:
             supervised_position_id=(
                 employee.position_id if employee and EVALUATOR in roles else None
             ),
+            account_id=user.id,
+            unit_id=employee.unit_id if employee else None,
         )
 
     def can_write_agency(self, agency_id: int | None) -> bool:
@@ -171,6 +178,46 @@ def ensure_not_self(employee_id: int | None, message: str, scope: UserScope | No
         raise SelfDealing(message)
 
 
+def ensure_not_own_unit(unit_id: int | None, message: str, scope: UserScope | None = None) -> None:
+    """Refuse a decision for the unit the acting employee works in (nominating one's own unit for an award):
+    its members share in what the unit receives, so it is a decision about themselves too. Raises
+    SelfDealing with ``message``."""
+    scope = scope or current_scope()
+    if scope.unit_id is not None and scope.unit_id == unit_id:
+        raise SelfDealing(message)
+
+
+def ensure_other_account(account_id: int | None, message: str, scope: UserScope | None = None) -> None:
+    """Four eyes: refuse a step of a workflow to the account that took an earlier step of the same row (the
+    one who nominated does not approve or award that nomination), so that every grant is seen by two people.
+    ``account_id`` is the user account recorded for the earlier step. Raises SelfDealing with ``message``."""
+    scope = scope or current_scope()
+    if scope.account_id is not None and scope.account_id == account_id:
+        raise SelfDealing(message)
+
+
+def permits(check, *args, **kwargs) -> bool:
+    """Whether a "who may act" check (one of the ``ensure_*`` rules) lets the acting user through: what a page
+    asks before offering a button, so that it offers exactly what the use-case will accept."""
+    try:
+        check(*args, **kwargs)
+    except DomainError:
+        return False
+    return True
+
+
+class NotTheirs(DomainError):
+    """An act reserved to one named person: acknowledging one's own dialogue, the evaluator's own record."""
+
+
+def ensure_acting_as(employee_id: int | None, message: str, scope: UserScope | None = None) -> None:
+    """Refuse unless the acting user is the employee ``employee_id`` (the one person the act belongs to:
+    reading a row is not acting on it, and roles never lift that). Raises NotTheirs with ``message``."""
+    scope = scope or current_scope()
+    if scope.employee_id is None or scope.employee_id != employee_id:
+        raise NotTheirs(message)
+
+
 class ScopedInterface(SQLAInterface):
     """The data interface of every view, API and export: each read goes through the user's scope.
 
@@ -192,6 +239,16 @@ class ScopedInterface(SQLAInterface):
 
     def get_related_obj(self, col_name, value):
         return self.get_related_interface(col_name).get(value)
+
+    def edit(self, item, commit=True):
+        """FAB's edit, except that a save which lost the race on the row's version (StaleDataError: someone
+        else's UPDATE came first) is raised as such, not as FAB's "database error" (REST: 422 with the SQL)."""
+        try:
+            super().edit(item, commit)
+        except DatabaseException as error:
+            if isinstance(error.__cause__, StaleDataError):
+                raise ConcurrentChange(SAVED_AT_THE_SAME_MOMENT) from None
+            raise
 
 
 def scoped_select(model, *columns, agency_id: int | None = None):

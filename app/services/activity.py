@@ -33,7 +33,8 @@ from app.models import Agency, Employee, Position, Unit
 from app.models.activity import DailyActivity, Holiday, IndicatorProgress
 from app.models.audit import utcnow
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
-from app.security.scope import current_scope, ensure_not_self, read_filter, scoped_select
+from app.models.quantities import exact_sum, exact_total
+from app.security.scope import current_scope, ensure_not_self, permits, read_filter, scoped_select
 
 # The statuses in which an activity is its reporter's to edit, delete and send: submitted, it is the
 # evaluator's until returned; approved, it counts toward the realisation and never changes.
@@ -186,11 +187,7 @@ def ensure_reporter_may_change(activity: DailyActivity, *, deleting: bool = Fals
 
 def reporter_may_change(activity: DailyActivity) -> bool:
     """Whether the page offers the reporter "Edit" and "Send" for this activity (the same rule)."""
-    try:
-        ensure_reporter_may_change(activity)
-    except DomainError:
-        return False
-    return True
+    return permits(ensure_reporter_may_change, activity)
 
 
 def read_evidence(stream, original_name: str) -> tuple[bytes, str, str]:
@@ -266,10 +263,11 @@ def delete_activity(activity: DailyActivity) -> None:
 
 
 def repeat_previous(employee_id: int) -> DailyActivity | None:
-    """A new, unsaved activity for today copied from the employee's latest earlier activity."""
-    previous = db.session.scalar(select(DailyActivity).where(
-        DailyActivity.employee_id == employee_id, DailyActivity.activity_date < today())
-        .order_by(DailyActivity.activity_date.desc(), DailyActivity.id.desc()))
+    """A new, unsaved activity for today copied from the employee's latest activity (one of today's
+    counts: people repeat what they have just reported, whatever its status)."""
+    previous = db.session.scalar(select(DailyActivity).where(DailyActivity.employee_id == employee_id)
+        .order_by(DailyActivity.activity_date.desc(), DailyActivity.start_time.desc(), DailyActivity.id.desc())
+        .limit(1))
     if previous is None:
         return None
     return DailyActivity(activity_date=today(), start_time=previous.start_time, end_time=previous.end_time,
@@ -341,7 +339,8 @@ def _add_to_progress(result_indicator_id: int, volume: Decimal, activities: int)
                                              approved_activities=activities)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=[table.c.result_indicator_id],
-        set_={"approved_volume": table.c.approved_volume + statement.excluded.approved_volume,
+        set_={"approved_volume": exact_total(table.c.approved_volume,
+                                             table.c.approved_volume + statement.excluded.approved_volume),
               "approved_activities": table.c.approved_activities + statement.excluded.approved_activities}))
 
 
@@ -350,7 +349,8 @@ def rebuild_indicator_progress(connection) -> None:
     connection.execute(IndicatorProgress.__table__.delete())
     connection.execute(text(
         "INSERT INTO indicator_progress (result_indicator_id, approved_volume, approved_activities) "
-        "SELECT result_indicator_id, sum(volume), count(*) FROM daily_activity "
+        # Rounded to the column's scale: exact on SQLite too (app.models.quantities).
+        "SELECT result_indicator_id, round(sum(volume), 2), count(*) FROM daily_activity "
         "WHERE status = 'approved' AND result_indicator_id IS NOT NULL GROUP BY result_indicator_id"))
 
 
@@ -410,7 +410,7 @@ def approved_volume(result_indicator_ids, start: dt.date, end: dt.date) -> dict[
     if not ids:
         return totals
     rows = db.session.execute(
-        select(DailyActivity.result_indicator_id, func.sum(DailyActivity.volume))
+        select(DailyActivity.result_indicator_id, exact_sum(DailyActivity.volume))
         .where(DailyActivity.result_indicator_id.in_(ids), DailyActivity.status == "approved",
                DailyActivity.activity_date.between(start, end))
         .group_by(DailyActivity.result_indicator_id))

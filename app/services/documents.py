@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import secrets
+from collections.abc import Callable
 
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -26,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from app.documents.catalogue import DocumentKind, DocumentSubject, load_subject
 from app.documents.fingerprint import changed_since, fingerprint
 from app.documents.render import DOCUMENT_LOCALE, DOCUMENT_PLACE, SignatureStamp, render_pdf
-from app.documents.signing import CertificateInfo, LocalPkcs12Signer, Signer, open_pkcs12
+from app.documents.signing import CertificateInfo, Signer, open_pkcs12, opened_signer
 from app.documents.test_ca import issue_pkcs12, load_or_create_demo_ca
 from app.documents.verification import VERIFY_PREFIX, certificate_is_trusted, sha256_of
 from app.domain.messages import N_, DomainError
@@ -154,38 +155,44 @@ def new_code() -> str:
     return base64.b32encode(secrets.token_bytes(10)).decode("ascii")
 
 
-def verification_url(code: str) -> str:
-    """The address in the QR code: under PUBLIC_BASE_URL when configured (jobs have no request to ask)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
+def verification_url(code: str, base: str | None = None) -> str:
+    """The address in the QR code: under ``base`` (a bulk job's, which has no request to ask) or
+    PUBLIC_BASE_URL when configured, else under the address of the current request."""
+    base = base or current_app.config.get("PUBLIC_BASE_URL")
     if base:
         return f"{base.rstrip('/')}{VERIFY_PREFIX}/{code}"
     return url_for("public_verify.verify_code", code=code, _external=True)
 
 
-def _stamp(code: str, credential: SigningCredential, signed_at: dt.datetime) -> SignatureStamp:
+def _stamp(code: str, credential: SigningCredential, signed_at: dt.datetime, base: str | None) -> SignatureStamp:
     if credential.is_institution:
-        return SignatureStamp(code=code, verify_url=verification_url(code), signer_name=credential.subject_cn,
+        return SignatureStamp(code=code, verify_url=verification_url(code, base), signer_name=credential.subject_cn,
                               signer_nip=None, signer_title=credential.institution_name or credential.subject_cn,
                               signed_at=signed_at)
     employee = credential.employee
-    return SignatureStamp(code=code, verify_url=verification_url(code), signer_name=employee.name,
+    return SignatureStamp(code=code, verify_url=verification_url(code, base), signer_name=employee.name,
                           signer_nip=employee.nip, signer_title=employee.position.name if employee.position else "",
                           signed_at=signed_at)
 
 
 def _render_and_sign(kind: DocumentKind, subject: DocumentSubject, credential: SigningCredential,
-             signer: Signer) -> tuple[SignatureStamp, bytes]:
+             signer: Signer, verification_base: str | None = None) -> tuple[SignatureStamp, bytes]:
     """Render ``subject`` with a signature stamp and sign it; nothing is stored."""
-    stamp = _stamp(new_code(), credential, utcnow())
+    stamp = _stamp(new_code(), credential, utcnow(), verification_base)
     with force_locale(DOCUMENT_LOCALE):
         reason = f"{kind.title}: {subject.title}"
     return stamp, signer.sign(render_pdf(kind, subject, stamp), reason=reason[:200], location=DOCUMENT_PLACE)
 
 
 def sign_subject(kind_code: str, key: str, *, credential_id: int, passphrase: str, scope: UserScope,
-                 actor) -> SignedDocument:
+                 actor, verification_base: str | None = None,
+                 within: Callable[[bytes], None] | None = None) -> SignedDocument:
     """Sign one document as ``actor``: render with the stamp, sign, store the bytes and their SHA-256, and
-    supersede the earlier valid versions. LookupError when the subject is unknown or out of ``scope``."""
+    supersede the earlier valid versions. LookupError when the subject is unknown or out of ``scope``.
+
+    A bulk job passes the public address of its QR codes (``verification_base``) and its own step
+    (``within``): called with the signed PDF first thing inside the signature's transaction, so that what
+    it writes commits or rolls back with the signature, and whatever it raises signs nothing."""
     kind, subject = load_subject(kind_code, key, scope)
     if subject.signing_refusal:
         raise DomainError(subject.signing_refusal)
@@ -194,10 +201,12 @@ def sign_subject(kind_code: str, key: str, *, credential_id: int, passphrase: st
         raise DomainError(N_("You may not sign this document with this certificate."), field="credential")
     if not credential.not_before <= utcnow() <= credential.not_after:
         raise DomainError(N_("This certificate is not valid today; upload a new one."), field="credential")
-    signer = LocalPkcs12Signer(credential.keystore.pkcs12, passphrase)
-    stamp, pdf = _render_and_sign(kind, subject, credential, signer)
+    signer = opened_signer(credential.keystore.pkcs12, passphrase)
+    stamp, pdf = _render_and_sign(kind, subject, credential, signer, verification_base)
 
     def work():
+        if within is not None:
+            within(pdf)
         # Supersede first: the partial unique index then lets only one of two simultaneous signers commit.
         # A version whose data changed keeps saying so, and points to this one as well.
         earlier = list(db.session.scalars(select(SignedDocument).where(

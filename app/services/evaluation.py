@@ -32,6 +32,7 @@ from app.domain.achievement import Direction, achievement, numeric_score
 from app.domain.credit import YEARLY_COEFFICIENT, angka_kredit
 from app.domain.distribution import (BoundKind, DistributionVerdict, OrganizationPredikat, check_distribution,
                                      predikat_shares, would_break)
+from app.domain.evaluation_windows import check_window
 from app.domain.messages import N_, DomainError
 from app.domain.predikat import Predikat, Rating, employee_predikat, suggest_work_result_rating
 from app.extensions import db
@@ -96,8 +97,7 @@ def create_evaluation(plan: WorkPlan, kind: str, window_start: dt.date, window_e
             raise DomainError(N_("Only an approved SKP is evaluated."))
         if kind not in KINDS:
             raise DomainError(N_("The kind of evaluation must be monthly, quarterly or annual."), field="kind")
-        if window_end < window_start:
-            raise DomainError(N_("The window must end after it starts."), field="window_end")
+        check_window(kind, window_start, window_end)
         if window_start < plan.period.start_date or window_end > plan.period.end_date:
             raise DomainError(N_("The window must lie inside the period of the SKP."), field="window_start")
         if db.session.scalar(select(Evaluation.id).where(

@@ -857,7 +857,7 @@ class ProvinceGenerator:
         weights = list(itertools.accumulate(rng.randint(1, 10) for _ in periods))
         answers = [a for a, weight in zip((1, 2, 3, 4), SURVEY_ANSWER_WEIGHTS) for _ in range(weight)]
         columns = ("agency_id", "unit_id", "period_id", *(e.code.lower() for e in SURVEY_ELEMENTS), "sex", "age_band",
-                   "education", "occupation", "suggestion", "client_hash", "fingerprint", "submitted_at", "excluded")
+                   "education", "occupation", "suggestion", "client_hash", "submitted_at", "excluded")
         profiles = (("M", "F", None), ("<20", "20-29", "30-39", "40-49", "50-59", "60+"),
                     ("SMA", "D4-S1", "SMP", "D1-D3", "SD", "S2-S3"), ("SWASTA", "WIRAUSAHA", "PNS", "IRT", "PELAJAR"))
 
@@ -871,7 +871,7 @@ class ProvinceGenerator:
                 yield (agency_id, unit_id, period_id, *(answers[int(rng.random() * 100)] for _ in range(9)),
                        *(choice[int(rng.random() * len(choice))] for choice in profiles),
                        "Antrean mohon dipercepat." if index % 37 == 0 else None,
-                       digest, hashlib.sha256(digest.encode()).hexdigest(), moment, index % 997 == 0)
+                       digest, moment, index % 997 == 0)
 
         loader.load("survey_response", columns, rows())
 

@@ -78,6 +78,8 @@ class RowPlan:
     changes: list[str] = field(default_factory=list)
     values: dict = field(default_factory=dict)
     existing: object = None
+    # Saved as planned, but worth a look before confirming (e.g. a position someone else holds).
+    warnings: list[DomainError] = field(default_factory=list)
 
 
 @dataclass
@@ -134,6 +136,7 @@ class Catalogue:
         self.agency_by = _index(self.agencies, lambda a: (a.code, a.name, a.short_name))
         self.unit_by_code = {unit.code.upper(): unit for unit in self.units}
         self.position_by_code = {position.code.upper(): position for position in self.positions}
+        self.position_by_id = {position.id: position for position in self.positions}
         self.units_by_name = _group(self.units, lambda u: (u.agency_id, u.name.lower()))
         self.positions_by_name = _group(self.positions, lambda p: (p.agency_id, p.name.lower()))
         self.kind_by = _index(self.position_kinds, lambda k: (k.code, k.name))
@@ -235,14 +238,16 @@ class EmployeeImporter:
             raise DomainError(N_("The name is empty."), field="name")
         plan.label = name
         agency = catalogue.agency(cells["agency"]) if cells.get("agency") else None
-        unit = catalogue.unit(cells["unit"], agency) if cells.get("unit") else None
+        unit_text = cells.get("unit_code") or cells.get("unit")
+        unit = catalogue.unit(unit_text, agency) if unit_text else None
         if unit is None:
             raise DomainError(N_("The unit is empty."), field="unit")
         agency = agency or next(a for a in catalogue.agencies if a.id == unit.agency_id)
         values = {"nip": number.number, "employment_type": str(number.employment_type), "name": name[:150],
                   "agency_id": agency.id, "unit_id": unit.id}
-        if cells.get("position"):
-            values["position_id"] = catalogue.position(cells["position"], agency, unit).id
+        position_text = cells.get("position_code") or cells.get("position")
+        if position_text:
+            values["position_id"] = catalogue.position(position_text, agency, unit).id
         if cells.get("rank"):
             values["rank_id"] = catalogue.rank(cells["rank"], str(number.employment_type)).id
         for name_ in ("email", "phone"):
@@ -251,6 +256,25 @@ class EmployeeImporter:
         if cells.get("tmt_position"):
             values["tmt_position"] = cell_date(cells["tmt_position"], "tmt_position")
         return values
+
+    @staticmethod
+    def holders(existing: dict) -> dict:
+        """Who holds each position now: position id → (NIP, name)."""
+        return {row.position_id: (row.nip, row.name) for row in existing.values() if row.position_id}
+
+    @staticmethod
+    def warn(plan: RowPlan, values: dict, holders: dict, catalogue: Catalogue) -> None:
+        """A position held by someone else (in the database or on an earlier row of the file) is warned
+        about: the import would put two people in one position. The row itself is the holder's own record
+        when the NIP is the same."""
+        position_id = values.get("position_id")
+        holder = holders.get(position_id)
+        if holder is not None and holder[0] != values["nip"]:
+            plan.warnings.append(DomainError(
+                N_("The position %(position)s is already held by %(holder)s (%(nip)s)."), field="position",
+                position=catalogue.position_by_id[position_id].name, holder=holder[1], nip=holder[0]))
+        if position_id is not None:
+            holders[position_id] = (values["nip"], values["name"])
 
     def link(self, item, values, created) -> None:
         """Relationships from ids (the checks compare relationship objects, not FK columns)."""
@@ -348,6 +372,7 @@ def plan_rows(kind: str, filename: str, rows, scope: UserScope | None = None) ->
     importer = IMPORTERS[kind]
     catalogue = Catalogue()
     existing = importer.existing()
+    holders = importer.holders(existing) if hasattr(importer, "holders") else None
     file_codes = {cells.get("code", "").upper() for _, cells in rows} if kind != "employee" else set()
     seen: dict[str, int] = {}
     plans = []
@@ -373,6 +398,8 @@ def plan_rows(kind: str, filename: str, rows, scope: UserScope | None = None) ->
                 stored = _current_values(current, values)
                 plan.changes = [name for name, value in values.items() if stored[name] != value]
                 plan.status = UPDATE if plan.changes else UNCHANGED
+            if holders is not None:
+                importer.warn(plan, values, holders, catalogue)
         except DomainError as error:
             plan.status, plan.error, plan.values = REJECTED, error, {}
     return ImportPlan(kind, filename, plans)
@@ -480,7 +507,8 @@ def preview(kind: str, stream, filename: str) -> tuple[str, ImportPlan]:
     _path(token).write_text(json.dumps(stored), encoding="utf-8")
     _path(token, ".plan.json").write_text(json.dumps([
         [row.line, row.key, row.label, row.status, row.changes,
-         [row.error.message, row.error.params] if row.error else None] for row in plan.rows],
+         [row.error.message, row.error.params] if row.error else None,
+         [[warning.message, warning.params] for warning in row.warnings]] for row in plan.rows],
         default=str), encoding="utf-8")
     return token, plan
 
@@ -491,8 +519,9 @@ def previewed(token: str) -> ImportPlan:
     rows = json.loads(_path(token, ".plan.json").read_text(encoding="utf-8"))
     return ImportPlan(stored["kind"], stored["filename"], [
         RowPlan(line=line, key=key, label=label, status=status, changes=changes,
-                error=DomainError(error[0], **error[1]) if error else None)
-        for line, key, label, status, changes, error in rows])
+                error=DomainError(error[0], **error[1]) if error else None,
+                warnings=[DomainError(message, **params) for message, params in warnings])
+        for line, key, label, status, changes, error, warnings in rows])
 
 
 def load(token: str) -> ImportPlan:

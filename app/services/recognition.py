@@ -12,7 +12,9 @@ nothing written). Rows passed in were fetched through the user's scope by the ca
 * best service unit: units ranked by their IKM over the year (app.services.survey computes it);
 * nominated (HR Admin, or an Agency Admin within their agencies, with a justification) → approved (HR Admin)
   → awarded (HR Admin, with decree number and date); rejection before the award, with a note;
-* nobody nominates themselves, nor approves, awards or rejects a nomination of themselves (``ensure_not_self``).
+* nobody nominates themselves or their own unit, nor approves, awards or rejects a nomination of themselves
+  (``ensure_not_self``, ``ensure_not_own_unit``); four eyes: whoever nominated does not approve or award that
+  nomination (``ensure_other_account``), though they may still reject (withdraw) it.
 """
 from __future__ import annotations
 
@@ -34,7 +36,8 @@ from app.models.audit import utcnow
 from app.models.evaluation import Evaluation
 from app.models.recognition import AwardType, DisciplinarySanction, Nomination
 from app.models.survey import SurveyResponse
-from app.security.scope import current_scope, ensure_not_self, ensure_writable, scoped_select
+from app.security.scope import (current_scope, ensure_not_own_unit, ensure_not_self, ensure_other_account,
+                                ensure_writable, permits, scoped_select)
 from app.services.survey import IkmFigures, officer_feedback, tallies
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
 
@@ -57,13 +60,21 @@ def _ensure_may_decide(nomination: Nomination) -> None:
                                                "administrator decides"))
 
 
+def _ensure_may_grant(nomination: Nomination) -> None:
+    """Who approves or awards a nomination: one who may decide about it and did not nominate it (four eyes)."""
+    _ensure_may_decide(nomination)
+    ensure_other_account(nomination.nominated_by_id, N_("You nominated this candidate; another HR administrator "
+                                                        "approves and awards the nomination"))
+
+
 def may_decide(nomination: Nomination) -> bool:
-    """Whether the nomination's page offers the acting user its decisions (the same rule)."""
-    try:
-        _ensure_may_decide(nomination)
-    except DomainError:
-        return False
-    return True
+    """Whether the nomination's page offers the acting user its rejection (the same rule)."""
+    return permits(_ensure_may_decide, nomination)
+
+
+def may_grant(nomination: Nomination) -> bool:
+    """Whether the nomination's page offers the acting user its approval or award (the same rule)."""
+    return permits(_ensure_may_grant, nomination)
 
 
 # --- evidence ---------------------------------------------------------------------------------
@@ -209,7 +220,7 @@ def best_unit_candidates(period: str, agency_id: int | None = None) -> list[Cand
         Nomination.award_type_id == types[0].id, Nomination.period == text, Nomination.status.in_(LIVE_STATUSES)))}
     rows = [Candidate(types[0], text, unit.agency, (N_(
         "IKM %(value)s (grade %(grade)s) from %(respondents)d respondents"), {
-        "value": f"{figures.value:.2f}", "grade": figures.grade.letter, "respondents": figures.respondents}),
+        "value": figures.value, "grade": figures.grade.letter, "respondents": figures.respondents}),
         score=figures.value, unit=unit)
         for unit, figures in unit_ranking(start, end) if unit.id not in taken_units
         and (agency_id is None or unit.agency_id == agency_id)]
@@ -267,7 +278,9 @@ def nominate(award_type: AwardType, period: str, justification: str, *, employee
             raise DomainError(N_("This award goes to a service unit; choose the unit"), field="unit")
         if not award_type.for_unit and employee is None:
             raise DomainError(N_("Choose the employee to nominate"), field="employee")
-        if not award_type.for_unit:
+        if award_type.for_unit:
+            ensure_not_own_unit(unit.id, N_("You cannot nominate your own unit for an award"))
+        else:
             ensure_not_self(employee.id, N_("You cannot nominate yourself for an award"))
         recipient = (Nomination.unit_id == unit.id) if award_type.for_unit else (Nomination.employee_id == employee.id)
         duplicate = select(Nomination.id).where(recipient, Nomination.award_type_id == award_type.id,
@@ -293,7 +306,7 @@ def nominate(award_type: AwardType, period: str, justification: str, *, employee
 
 def approve(nomination: Nomination) -> Nomination:
     def work():
-        _ensure_may_decide(nomination)
+        _ensure_may_grant(nomination)
         ensure_transition(nomination.status, "approved")
         nomination.status, nomination.approved_at = "approved", utcnow()
         nomination.approved_by_id = getattr(acting_user(), "id", None)
@@ -304,7 +317,7 @@ def approve(nomination: Nomination) -> Nomination:
 def award(nomination: Nomination, decree_number: str | None, decree_date: dt.date | None) -> Nomination:
     """Award an approved nomination: the decree (SK) number and date are what the piagam rests on."""
     def work():
-        _ensure_may_decide(nomination)
+        _ensure_may_grant(nomination)
         ensure_transition(nomination.status, "awarded")
         if not (decree_number or "").strip():
             raise DomainError(N_("Give the decree number of the award"), field="decree_number")

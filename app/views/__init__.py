@@ -3,12 +3,15 @@ from flask_babel import lazy_gettext as _l
 
 from app.api.master_data import AgencyApi, EmployeeApi, PositionApi, RankApi, UnitApi
 from app.views.lookup import LookupView
+from app.views.navigation import register_navigation
 from app.views.activity import register_activity_views
 from app.views.adoption import register_adoption_views
 from app.views.evaluation import register_evaluation_views
+from app.views.dialogue import register_dialogue_views
 from app.views.recognition import register_recognition_views
 from app.views.training import register_training_views
 from app.views.imports import register_import_views
+from app.views.performance import register_performance_views
 from app.views.planning import register_planning_views
 from app.views.survey import register_survey_views
 from app.views.document_jobs import register_document_job_views
@@ -54,8 +57,10 @@ def register_views(appbuilder) -> None:
         appbuilder.add_api(api)
     register_planning_views(appbuilder)
     register_activity_views(appbuilder)
+    register_performance_views(appbuilder)
     register_adoption_views(appbuilder)
     register_evaluation_views(appbuilder)
+    register_dialogue_views(appbuilder)
     register_training_views(appbuilder)
     register_recognition_views(appbuilder)
     register_survey_views(appbuilder)
@@ -63,3 +68,4 @@ def register_views(appbuilder) -> None:
     register_document_job_views(appbuilder)
     register_document_views(appbuilder)
     register_document_print_views(appbuilder)
+    register_navigation()

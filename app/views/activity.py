@@ -19,6 +19,7 @@ from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, current_scope, scoped_select
 from app.services import activity as activities
 from app.views.base import READ_WRITE_PERMISSIONS, ExcelExport, ScopedModelView, translated
+from app.views.navigation import has_own_record, supervises
 
 ACTIVITY_PERMISSIONS = {**READ_WRITE_PERMISSIONS, "submit": "write", "approve": "write",
                         "return_activity": "write", "bulk_approve": "write",
@@ -134,6 +135,8 @@ class ActivityView(BaseView):
     class_permission_name = "DailyActivity"
     method_permission_name = ACTIVITY_PERMISSIONS
     default_view = "mine"
+    # Offered (menu, home page) and opened only by people these pages are about (app.views.navigation).
+    page_conditions = {"report": has_own_record, "mine": has_own_record, "queue": supervises}
     scoped = ScopedInterface(DailyActivity)
 
     def _own(self, pk):
@@ -146,9 +149,9 @@ class ActivityView(BaseView):
     @expose("/report/<int:pk>", methods=["GET", "POST"])
     @has_access
     def report(self, pk=None):
-        scope = current_scope()
-        if scope.employee_id is None:
+        if not has_own_record():
             abort(404)
+        scope = current_scope()
         item = self._own(pk) if pk else None
         if item is not None:
             try:  # a submitted or approved activity is not offered for editing at all

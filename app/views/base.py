@@ -1,13 +1,13 @@
 """Base classes shared by every model view and REST API: scope, validation, permissions, limits."""
 import datetime as dt
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_appbuilder import ModelView, action, expose, has_access
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_appbuilder.widgets import ListWidget
-from flask_babel import format_datetime, gettext, lazy_gettext as _l, ngettext
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from marshmallow import ValidationError
 from wtforms import SelectField
 from wtforms.validators import StopValidation
@@ -15,10 +15,14 @@ from wtforms.validators import StopValidation
 from app.api.schema import Refusal, RelationIdConverter
 from app.domain.messages import DomainError
 from app.excel import excel_download, export_cell  # noqa: F401  (excel_download re-exported for the views)
-from app.formatting import decimal, percent  # noqa: F401  (re-exported: views format with them)
+from app.formatting import decimal, moment, percent, shown  # noqa: F401  (re-exported: views format with them)
 from app.extensions import db
 from app.parsing import fits, number_bound
+from app.models.versioning import is_versioned
 from app.security.scope import ensure_writable
+from app.services.versioning import VersionConflict, ensure_current_version
+from app.views.fields import for_people
+from app.views.versioning import VersionedApi, VersionedForms
 
 # MVC and REST of one resource share one permission pair: can_read / can_write.
 READ_WRITE_PERMISSIONS = {
@@ -35,17 +39,73 @@ def translated(error: DomainError) -> str:
     return gettext(str(error.message), **error.params)
 
 
-def yes_no(value) -> str:
-    return gettext("Yes") if value else gettext("No")
+format_moment = moment  # the name the views' templates know it by
 
 
-def format_moment(value) -> str:
-    """A timestamp (stored in UTC) in the reader's time zone and language, or a dash."""
-    return format_datetime(value, "medium") if value else "–"
+class ScreenLabels:
+    """The names the screens give record types and fields, collected from every registered model view, for
+    pages that name another page's records (the audit log): "Pegawai", "Pangkat", not "Employee", "rank_id"."""
+
+    # Records written by pages that are not model views.
+    OWN_TITLES = {
+        "UserAccount": _l("User account"), "BehaviourGuide": _l("Behaviour guide"),
+        "EvaluationRealisation": _l("Evaluation realisation"), "Feedback": _l("Feedback"),
+        "Nomination": _l("Award nomination"), "SigningCredential": _l("Signing certificate"),
+    }
+
+    def __init__(self, appbuilder):
+        self.titles, self.fields, self.any_fields = dict(self.OWN_TITLES), {}, {}
+        for view in appbuilder.baseviews:
+            model = getattr(getattr(view, "datamodel", None), "obj", None)
+            if model is None:
+                continue
+            self.titles.setdefault(model.__name__, getattr(view, "show_title", None) or model.__name__)
+            # The class's own labels: FAB adds untranslated ones ("Rank Id") to the instance's.
+            for name, label in (getattr(type(view), "label_columns", None) or {}).items():
+                self.fields.setdefault(model.__name__, {}).setdefault(name, label)
+                self.any_fields.setdefault(name, label)
+
+    def title(self, model_name) -> str:
+        return str(self.titles.get(model_name, model_name or "–"))
+
+    def field(self, name: str, model_name: str | None = None) -> str:
+        """A field as the model's own screens label it, else as any screen does (rank_id → the label of rank)."""
+        for labels in (self.fields.get(model_name, {}), self.any_fields):
+            label = labels.get(name.removesuffix("_id")) or labels.get(name)
+            if label:
+                return str(label)
+        return name.replace("_", " ")
+
+
+def screen_labels() -> ScreenLabels:
+    appbuilder = current_app.appbuilder
+    if not hasattr(appbuilder, "sikinerja_screen_labels"):
+        appbuilder.sikinerja_screen_labels = ScreenLabels(appbuilder)
+    return appbuilder.sikinerja_screen_labels
 
 
 def text_or_dash(value) -> str:
     return value or "–"
+
+
+def coded(choices):
+    """A formatter naming a stored code by its label: "M" → Laki-laki, "open" → Dibuka."""
+    labels = {code: label for code, label in choices}
+
+    def label_of(code):
+        return str(labels[code]) if code in labels else shown(code)
+    return label_of
+
+
+def coded_formatters(*extra_fields) -> dict:
+    """The lists and show pages name a coded column as its form's choices do (every choice_field)."""
+    formatters = {}
+    for fields in extra_fields:
+        for name, field in (fields or {}).items():
+            choices = getattr(field, "kwargs", {}).get("choices")
+            if issubclass(getattr(field, "field_class", type(None)), SelectField) and choices:
+                formatters.setdefault(name, coded(choices))
+    return formatters
 
 
 def choice_field(label, choices):
@@ -84,7 +144,17 @@ class GuardedWrites:
         self._guard(item, self.validators)
 
     def pre_update(self, item):
+        if is_versioned(type(item)):
+            try:
+                ensure_current_version(item)
+            except VersionConflict as conflict:
+                db.session.rollback()
+                self._refuse_conflict(conflict)
         self._guard(item, self.validators)
+
+    def _refuse_conflict(self, conflict: VersionConflict):
+        """A save based on an older version: the API answers 409 with what changed (VersionedApi)."""
+        raise conflict
 
     def pre_delete(self, item):
         self._guard(item, self.delete_checks)
@@ -124,21 +194,40 @@ class JsonFitsTheColumn:
             raise ValidationError(gettext("This number is too large."))
 
 
-class ScopedModelView(GuardedWrites, ModelView):
+class FormsForPeople:
+    """Generated add and edit forms that take what people type (app.views.fields.for_people). Lists and show
+    pages need nothing here: their widgets format every value (app/templates/appbuilder/general/widgets)."""
+
+    def _init_forms(self):
+        super()._init_forms()
+        self.add_form = for_people(self.add_form)
+        self.edit_form = for_people(self.edit_form)
+        self.search_form = for_people(self.search_form, searching=True)
+
+
+class ScopedModelView(VersionedForms, FormsForPeople, GuardedWrites, ModelView):
     method_permission_name = READ_WRITE_PERMISSIONS
     exclude_route_methods = WITHOUT_FILE_DOWNLOAD
     page_size = 25
-    formatters_columns = {"active": yes_no, "serves_public": yes_no, "classical": yes_no}
 
     def __init__(self, **kwargs):
         validators = dict(self.validators_columns or {})
         for name, bound in number_bounds(self.datamodel).items():
             validators[name] = [FitsTheColumn(bound), *validators.get(name, ())]
         self.validators_columns = validators
+        self.formatters_columns = {**coded_formatters(self.add_form_extra_fields, self.edit_form_extra_fields),
+                                   **(self.formatters_columns or {})}
         super().__init__(**kwargs)
+        # FAB offers a sort on every listed name, Python properties too (status_label, ...), which the
+        # database cannot order by: their column header answered 500. Only what a query can order by.
+        self.order_columns = [name for name in self.order_columns
+                              if not isinstance(getattr(self.datamodel.obj, name, None), property)]
 
     def _refuse(self, error):
         raise ValueError(translated(error))
+
+    # Only a save that lost the race after the form's own version check (VersionedForms.edit) gets here.
+    _refuse_conflict = _refuse
 
     @action("muldelete", _l("Delete"), _l("Delete the selected records?"), "fa-trash", single=False)
     def muldelete(self, items):
@@ -156,7 +245,7 @@ class ScopedModelView(GuardedWrites, ModelView):
         return redirect(self.get_redirect())
 
 
-class ScopedApi(GuardedWrites, ModelRestApi):
+class ScopedApi(VersionedApi, GuardedWrites, ModelRestApi):
     """A REST resource on the scoped data interface whose relations are written as ids (app.api.schema)."""
 
     method_permission_name = READ_WRITE_PERMISSIONS

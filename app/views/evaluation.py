@@ -16,6 +16,7 @@ from app.models.evaluation import EVALUATION_KINDS, Evaluation
 from app.models.planning import Period, WorkPlan
 from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, current_scope
+from app.services import dialogue as dialogues
 from app.services import evaluation as evaluations
 from app.services.survey import officer_feedback
 from app.views.base import (READ_WRITE_PERMISSIONS, ExcelExport, ScopedModelView, excel_download, format_moment,
@@ -106,6 +107,11 @@ class EvaluationView(ExcelExport, ScopedModelView):
             credit=evaluations.credit_points(evaluation), history=evaluations.history(evaluation.employee_id),
             percent=percent, format_moment=format_moment,
             service_orientation=SERVICE_ORIENTATION, service_feedback=service_feedback,
+            dialogue_feedback=dialogues.window_feedback(
+                evaluation.employee_id, [result.id for result in evaluation.work_plan.results],
+                evaluation.window_start, evaluation.window_end),
+            window_dialogues=dialogues.window_dialogues(evaluation.employee_id, evaluation.window_start,
+                                                        evaluation.window_end),
             may_edit=evaluation.status == "draft" and "submit" in evaluations.available_transitions(evaluation))
 
     @expose("/act/<int:pk>", methods=["POST"])
@@ -139,11 +145,12 @@ class EvaluationView(ExcelExport, ScopedModelView):
                 start, end = (dt.date.fromisoformat(request.form.get(n, "")) for n in ("window_start", "window_end"))
                 evaluation = evaluations.create_evaluation(plan, request.form.get("kind"), start, end)
                 return redirect(url_for("EvaluationView.show", pk=evaluation.id))
+            except DomainError as error:  # a ValueError too: caught first, or every refusal reads as a bad date
+                flash(translated(error), "danger")
             except ValueError:
                 flash(gettext("Give the window as two dates."), "danger")
-            except DomainError as error:
-                flash(translated(error), "danger")
-        return self.render_template("evaluation/new.html", plans=plans, kinds=EVALUATION_KINDS)
+        return self.render_template("evaluation/new.html", plans=plans, kinds=EVALUATION_KINDS), (
+            400 if request.method == "POST" else 200)
 
 
 def distribution_agencies() -> list[Agency]:

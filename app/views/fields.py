@@ -1,4 +1,5 @@
-"""Form fields: search-as-you-type selects for large relations, and the NIP field.
+"""Form fields: search-as-you-type selects for large relations, the NIP field, and the fields every
+generated form uses for numbers, check boxes and optional relations (``for_people``).
 
 Lookups: for relations too large for a plain <select> (employees, positions, units).
 
@@ -7,13 +8,17 @@ user types; the posted id is resolved through the same scoped interface, so a
 foreign row can neither be listed nor submitted.
 """
 from flask import url_for
-from flask_babel import gettext, lazy_gettext as _l
+from flask_appbuilder.fields import QuerySelectField
+from flask_babel import format_decimal, gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
-from wtforms import Field, StringField, ValidationError
+from wtforms import BooleanField, DecimalField, Field, StringField, ValidationError
+from wtforms.fields.core import UnboundField
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from app.domain.messages import DomainError
 from app.domain.nip import parse_nip
-from app.parsing import parse_whole_number
+from app.formatting import DASH
+from app.parsing import parse_decimal, parse_whole_number
 from app.security.scope import ScopedInterface
 
 
@@ -70,3 +75,64 @@ class NipField(StringField):
             parse_nip(self.data or "", employment_type.data if employment_type else None)
         except DomainError as error:
             raise ValidationError(gettext(str(error.message), **error.params)) from None
+
+
+class DecimalCommaField(DecimalField):
+    """A number as people type it (``5,5``, ``1.234,5``, or ``5.5``), shown back with the decimal comma of
+    the reader's language and without grouping, so that what the field shows is what it reads again."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = None
+        if valuelist[0].strip():
+            self.data = parse_decimal(valuelist[0])
+            if self.data is None:
+                raise ValueError(gettext("Not a number: write it like 5,5."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else format_decimal(self.data, format="0.####")
+
+
+def _without_required(validators):
+    # A check box sends nothing when it is not ticked: "required" would refuse every unticked box.
+    return [validator for validator in validators or ()
+            if not isinstance(validator, (InputRequired, DataRequired))] + [Optional()]
+
+
+def replaced(unbound: UnboundField, field_class=None, **kwargs) -> UnboundField:
+    """The same form field with other arguments, in the same place: fields are processed in that order,
+    and populating a relation loads it (flushing whatever else is already changed)."""
+    replacement = UnboundField(field_class or unbound.field_class, *unbound.args, name=unbound.name,
+                               **{**unbound.kwargs, **kwargs})
+    replacement.creation_counter = unbound.creation_counter
+    return replacement
+
+
+def _for_people(unbound: UnboundField, searching: bool) -> UnboundField:
+    kwargs, field_class = unbound.kwargs, unbound.field_class
+    if searching and kwargs.get("default") is not None:
+        # A search filter starts empty: FAB fills in the column's default (a UTC timestamp to the microsecond).
+        return replaced(unbound, default=None)
+    if field_class is DecimalField:
+        return replaced(unbound, DecimalCommaField,
+                        render_kw={"inputmode": "decimal", **(kwargs.get("render_kw") or {})})
+    if field_class is BooleanField:
+        return replaced(unbound, validators=_without_required(kwargs.get("validators")))
+    if issubclass(field_class, QuerySelectField) and kwargs.get("allow_blank") and "blank_text" not in kwargs:
+        return replaced(unbound, blank_text=DASH)  # wtforms prints the option's value, "__None", for no text
+    return unbound
+
+
+def for_people(form_class, searching: bool = False):
+    """A generated form whose number fields take a decimal comma, whose check boxes may stay unticked and
+    whose optional relations offer "–" for none (FAB's converter makes check boxes of NOT NULL columns
+    required, numbers English-only, and the empty choice reads "__None"); a search form without defaults."""
+    if form_class is None:
+        return None
+    for name, unbound in list(vars(form_class).items()):
+        if isinstance(unbound, UnboundField):
+            setattr(form_class, name, _for_people(unbound, searching))
+    return form_class

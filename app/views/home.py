@@ -1,10 +1,11 @@
 """The landing page: per role, what needs doing today and how things stand (app.services.home)."""
-from flask import current_app, g
+from flask import g
 from flask_appbuilder import IndexView, expose
 
 from app.security.scope import AGENCY_ADMIN, EVALUATOR, GLOBAL_ROLES, LEADER, current_scope
 from app.services import activity as activities
 from app.services import home
+from app.views.navigation import may_open
 
 OVERVIEW_ROLES = GLOBAL_ROLES | {LEADER, AGENCY_ADMIN}
 
@@ -25,6 +26,6 @@ class HomeView(IndexView):
             blocks["evaluator"] = home.evaluator_home(scope, day)
         if roles & OVERVIEW_ROLES:
             blocks["leader"] = home.leader_home(scope, day)
-        # Drill-down links only to pages this installation has (areas are registered one by one).
+        # Links only to pages this user may open (the navbar's check): no link on the home page answers 403.
         return self.render_template(self.index_template, appbuilder=self.appbuilder, user=user, scope=scope,
-                                    day=day, has_page=current_app.view_functions.__contains__, **blocks)
+                                    day=day, has_page=may_open, **blocks)

@@ -14,12 +14,19 @@ from flask_babel import gettext, lazy_gettext as _l
 from app.domain.messages import N_, DomainError
 from app.services import imports
 from app.views.base import translated
-from app.views.upload_limit import register_upload_limit_page
 
 KINDS = (("employee", _l("Employees")), ("position", _l("Positions")), ("unit", _l("Units")))
 LIST_ENDPOINTS = {"employee": "EmployeeView.list", "position": "PositionView.list", "unit": "UnitView.list"}
 STATUS_LABELS = {imports.CREATE: _l("Create"), imports.UPDATE: _l("Update"),
                  imports.UNCHANGED: _l("Unchanged"), imports.REJECTED: _l("Rejected")}
+# The fields a row changes, as the preview names them ("Changes: Rank, Unit", not "rank_id, unit_id").
+FIELD_LABELS = {
+    "nip": _l("NIP / NI PPPK"), "employment_type": _l("Employment type"), "name": _l("Name"),
+    "agency_id": _l("Agency"), "unit_id": _l("Unit"), "position_id": _l("Position"), "rank_id": _l("Rank"),
+    "email": _l("Email"), "phone": _l("Phone"), "tmt_position": _l("TMT position"), "code": _l("Code"),
+    "kind": _l("Kind"), "kind_id": _l("Kind"), "serves_public": _l("Serves the public"),
+    "parent_code": _l("Parent"),
+}
 SHOWN_ROWS = 500
 DEFAULT_INLINE_ROWS = 2000
 
@@ -59,7 +66,9 @@ class ImportView(BaseView):
         return self.render_template(
             "imports/preview.html", plan=plan, token=token, rows=rows[:SHOWN_ROWS], shown=SHOWN_ROWS,
             total_rows=len(rows), status=status, status_labels=STATUS_LABELS, kinds=dict(KINDS),
-            message=lambda row: translated(row.error) if row.error else "")
+            message=lambda row: translated(row.error) if row.error else "",
+            changed=lambda row: ", ".join(str(FIELD_LABELS.get(name, name)) for name in row.changes),
+            warnings=lambda row: [translated(warning) for warning in row.warnings])
 
     @expose("/<token>/confirm", methods=["POST"])
     @has_access
@@ -116,4 +125,3 @@ def _summary(counts: dict) -> str:
 def register_import_views(appbuilder) -> None:
     appbuilder.add_view(ImportView, "Import", label=_l("Import from Excel/CSV"), icon="fa-file-import",
                         category="Master Data", category_label=_l("Master Data"), category_icon="fa-sitemap")
-    register_upload_limit_page(appbuilder.app)

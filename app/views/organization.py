@@ -3,9 +3,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import Agency, Employee, Position, Unit
 from app.models.organization import AGENCY_KINDS, EMPLOYMENT_TYPES, UNIT_KINDS
+from app.models.survey import SEXES
 from app.security.scope import ScopedInterface
 from app.services import master_data
-from app.views.base import ExcelExport, ScopedModelView, choice_field
+from app.views.base import ExcelExport, ScopedModelView, choice_field, coded
 from app.views.fields import LookupField, NipField
 
 LABELS = {
@@ -18,6 +19,7 @@ LABELS = {
     "sex": _l("Sex"), "birth_date": _l("Birth date"), "tmt_cpns": _l("TMT CPNS"),
     "appointment_year": _l("Year first appointed"),
     "tmt_position": _l("TMT position"), "email": _l("Email"), "phone": _l("Phone"),
+    "position.code": _l("Position code"), "unit.code": _l("Unit code"),
 }
 
 
@@ -86,6 +88,8 @@ class EmployeeView(ExcelExport, ScopedModelView):
     class_permission_name = "Employee"
     list_title = _l("Employees")
     show_title = add_title = edit_title = _l("Employee")
+    # The record links to the employee's performance page (app.views.performance) for those who may read it.
+    show_template = "performance/employee_show.html"
     label_columns = LABELS
     description_columns = {
         "name": _l("Full name with academic titles, e.g. Dr. Hj. Siti Aminah, S.Pd., M.Pd."),
@@ -98,12 +102,17 @@ class EmployeeView(ExcelExport, ScopedModelView):
                     "appointment_year",
                     "agency", "unit", "position", "rank", "tmt_position", "email", "phone", "active"]
     order_columns = ["nip", "name"]
+    # The export is the import's file (Data Induk → Import): codes beside the names, so that an exported,
+    # edited and re-imported sheet finds every position and unit again.
+    export_columns = ["nip", "name", "employment_type", "rank", "position.code", "position", "unit.code", "unit",
+                      "agency", "email", "phone", "tmt_position", "active"]
     add_form_extra_fields = edit_form_extra_fields = {
         "employment_type": choice_field(_l("Employment type"), EMPLOYMENT_TYPES),
         "nip": NipField(_l("NIP / NI PPPK"), description=NIP_HELP),
         "unit": LookupField(_l("Unit"), model=Unit, lookup="unit"),
         "position": LookupField(_l("Position"), model=Position, lookup="position"),
     }
+    formatters_columns = {"sex": coded(SEXES)}
     validators = (master_data.check_employee,)
     delete_checks = (master_data.check_employee_deletable,)
 

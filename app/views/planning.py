@@ -32,6 +32,7 @@ from app.models.planning import (
 )
 from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, current_scope, read_filter
+from app.services import activity as activities
 from app.services import planning
 from app.views.base import (
     READ_WRITE_PERMISSIONS,
@@ -69,7 +70,7 @@ LABELS = {
     "supported_result": _l("Superior's RHK supported"), "organization_indicator": _l("Agency indicator"),
     "work_result": _l("Result (RHK)"), "aspect": _l("Aspect / perspective"),
     "aspect_label": _l("Aspect / perspective"), "target_value": _l("Target"),
-    "target_high": _l("Target range to"), "target_unit": _l("Unit"), "target_text": _l("Target (text)"),
+    "target_high": _l("Target range to"), "target_unit": _l("Unit of measure"), "target_text": _l("Target (text)"),
     "target_display": _l("Target"), "core_value": _l("Core value"),
     "leader_expectation": _l("Leader's special expectation"),
 }
@@ -271,6 +272,16 @@ TRANSITIONS = {
 }
 
 
+def _plan_tree(plan: WorkPlan) -> list[tuple[WorkResult, list[tuple[ResultIndicator, object]]]]:
+    """The SKP as its page shows it: each RHK with its IKI, and for the quantity IKI the volume of approved
+    activities in the period so far (the realisation the activities report; the evaluation settles the rest)."""
+    counted = {activities.quantity_indicator(result).id: result for result in plan.results
+               if activities.quantity_indicator(result) is not None}
+    realised = activities.approved_volume(list(counted), plan.period.start_date, plan.period.end_date)
+    return [(result, [(indicator, realised.get(indicator.id, 0) if indicator.id in counted else None)
+                      for indicator in result.indicators]) for result in plan.results]
+
+
 class WorkPlanView(PlanningModelView):
     datamodel = ScopedInterface(WorkPlan)
     class_permission_name = "WorkPlan"
@@ -299,6 +310,7 @@ class WorkPlanView(PlanningModelView):
     def show(self, pk):
         plan = self.datamodel.get(pk)
         g.plan_transitions = planning.available_transitions(plan) if plan is not None else []
+        g.plan_tree = _plan_tree(plan) if plan is not None else []
         return super().show(pk)
 
     @expose("/transition/<int:pk>", methods=["POST"])

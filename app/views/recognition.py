@@ -2,6 +2,7 @@
 nominate button, nominations and their workflow (approve, award with decree, reject), the award page with
 its certificate links, and the in-app recognition wall per agency."""
 import datetime as dt
+from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -111,7 +112,8 @@ class RecognitionView(BaseView):
         return self.render_template(
             "recognition/candidates.html", groups=groups, period=period, agency=agency, agencies=_agencies(),
             award_types=db.session.scalars(select(AwardType).order_by(AwardType.name)).all(), decimal=decimal,
-            evidence=lambda c: gettext(c.evidence[0], **c.evidence[1]))
+            evidence=lambda c: gettext(c.evidence[0], **{name: decimal(value) if isinstance(value, Decimal) else value
+                                                         for name, value in c.evidence[1].items()}))
 
     @expose("/nominate", methods=["POST"])
     @has_access
@@ -154,7 +156,8 @@ class RecognitionView(BaseView):
     def nomination(self, pk):
         nomination = self._nomination(pk)
         return self.render_template("recognition/nomination.html", nomination=nomination,
-                                    may_decide=recognition.may_decide(nomination))
+                                    may_decide=recognition.may_decide(nomination),
+                                    may_grant=recognition.may_grant(nomination))
 
     @expose("/nomination/<int:pk>/act", methods=["POST"])
     @has_access

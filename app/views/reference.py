@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from app.models import AuditEntry, CoreValue, PositionKind, Rank, SurveyElement, TrainingKind
 from app.models.activity import Holiday
 from app.security.scope import ScopedInterface
-from app.views.base import ScopedModelView
+from app.services import audit
+from app.views.base import ScopedModelView, screen_labels
 
 READ_ONLY_ROUTES = {"list", "show"}
 
@@ -83,14 +84,20 @@ class AuditEntryView(ScopedModelView):
     class_permission_name = "AuditEntry"
     include_route_methods = READ_ONLY_ROUTES
     list_title = show_title = _l("Audit log")
-    label_columns = {"created_at": _l("Time (UTC)"), "username": _l("User"), "ip_address": _l("IP address"),
+    label_columns = {"created_at": _l("Time"), "username": _l("User"), "ip_address": _l("IP address"),
                      "action": _l("Action"), "entity": _l("Record type"), "entity_id": _l("Record id"),
-                     "summary": _l("Record"), "changes": _l("Changes (before → after)")}
+                     "summary": _l("Record"), "entity_changes": _l("Changes (before → after)")}
     list_columns = ["created_at", "username", "ip_address", "action", "entity", "summary"]
     show_columns = ["created_at", "username", "ip_address", "action", "entity", "entity_id", "summary",
-                    "changes"]
+                    "entity_changes"]
     search_columns = ["created_at", "username", "action", "entity", "entity_id"]
     base_order = ("created_at", "desc")
+    formatters_columns = {
+        "username": audit.actor_shown, "action": audit.action_shown, "summary": audit.summary_shown,
+        "entity": lambda name: screen_labels().title(name),
+        "entity_changes": lambda entity_changes: audit.changes_shown(
+            entity_changes[1], lambda name: screen_labels().field(name, entity_changes[0])),
+    }
 
 
 class HolidayView(ScopedModelView):
