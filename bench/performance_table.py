@@ -48,8 +48,9 @@ def main() -> int:
     from app.extensions import db
     from app.models import Agency, Employee, Position
 
+    # TESTING: no access-log line per request on stderr (the figures are the output).
     app = create_app(SQLALCHEMY_DATABASE_URI=sqlalchemy_url(args.database), WTF_CSRF_ENABLED=False,
-                     RATELIMIT_ENABLED=False)
+                     RATELIMIT_ENABLED=False, TESTING=True)
     app.appbuilder.sm.limiter.enabled = False
     with app.app_context():
         engine = db.engine
