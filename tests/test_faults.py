@@ -31,7 +31,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from limits.storage import RedisStorage
 from limits.strategies import STRATEGIES
-from sqlalchemy import create_engine, delete, func, make_url, select, text
+from sqlalchemy import create_engine, delete, func, make_url, select
 
 import config
 from app import tasks
@@ -44,34 +44,14 @@ from app.models.planning import Period, WorkPlan
 from app.models.security import UserAccount
 from app.models.survey import SurveyResponse
 from app.security.scope import UserScope
-from tests.conftest import csrf_token, login
+from tests.conftest import POSTGRES_URL, csrf_token, login
 from tests.helpers import count, database
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 if not POSTGRES_URL:
     if os.environ.get("REQUIRE_POSTGRES") == "1":
         raise RuntimeError("the fault suite needs PostgreSQL (REQUIRE_POSTGRES=1) but TEST_DATABASE_URL is unset")
     pytest.skip("the fault suite runs on PostgreSQL: set TEST_DATABASE_URL", allow_module_level=True)
 
-
-def _create_database_if_missing(url: str) -> None:
-    """The suite's own database (e.g. test_faults), created before the session fixture migrates and seeds it."""
-    target = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                 {"name": target.database}) is None:
-                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    except Exception as error:  # noqa: BLE001 — any connection failure means "no PostgreSQL here"
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            raise
-        pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {error}", allow_module_level=True)
-    finally:
-        server.dispose()
-
-
-_create_database_if_missing(POSTGRES_URL)
 if shutil.which("redis-server") is None:
     if os.environ.get("REQUIRE_REDIS") == "1":
         raise RuntimeError("the fault suite needs redis-server (REQUIRE_REDIS=1) but it is not installed")
