@@ -1,4 +1,4 @@
-"""Placeholder for issue 23 (deadlines, attendance, leave, TPP)
+"""Placeholder for issue 23 (deadlines of the cycle, hand-off, reminders)
 
 Revision ID: 0022_cycle_attendance_tpp
 Revises: 0021_speed_counters
