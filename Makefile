@@ -9,6 +9,8 @@ FAB_DIR = $(shell $(BIN)/python -c 'import flask_appbuilder, os; print(os.path.d
 WORKERS ?= 4
 # pytest-xdist workers for `make test` (0 runs the suite in one process)
 TEST_WORKERS ?= $(shell nproc)
+# Coverage of app/ that `make test` reports (the files not fully covered, then the total); COVERAGE= turns it off
+COVERAGE ?= --cov=app --cov-report=term:skip-covered
 
 .PHONY: run serve worker test smoke install system-packages test-packages translations compile-translations db-upgrade seed clean
 
@@ -72,7 +74,7 @@ worker: db-upgrade
 	$(BIN)/celery -A app.tasks worker --pool prefork --concurrency $(WORKER_CONCURRENCY) --loglevel INFO
 
 test: install test-packages
-	$(BIN)/python -m pytest -q -rs --durations=15 --numprocesses $(TEST_WORKERS) --dist loadfile tests
+	$(BIN)/python -m pytest -q -rs --durations=15 --numprocesses $(TEST_WORKERS) --dist loadfile $(COVERAGE) tests
 
 # Production mode end to end: gunicorn + a Celery worker on PostgreSQL (database `smoke`) and Redis.
 smoke: install

@@ -135,11 +135,13 @@ class Config:
     # for years, and background workers have no request to take it from), e.g. https://kinerja.example.go.id
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
 
-    # Suggested work-result rating from achievement (policy; a suggestion only, the evaluator decides).
-    RATING_ABOVE_FROM_PERCENT = float(os.environ.get("RATING_ABOVE_FROM_PERCENT", 110))
-    RATING_MEETS_FROM_PERCENT = float(os.environ.get("RATING_MEETS_FROM_PERCENT", 90))
-    # Feedback from peers at the same level (PermenPANRB 6/2022 Pasal 18(2)), where HR enables it (policy: off).
-    DIALOGUE_PEER_FEEDBACK = _bool("DIALOGUE_PEER_FEEDBACK", False)
+    # Deadline reminders (issue 23) also go by e-mail where a mail server is set; without one, in the app only.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "sikinerja@localhost")
 
     # Demo accounts: one password, printed by `make run` (demo only).
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Sikinerja#2026")

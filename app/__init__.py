@@ -24,7 +24,10 @@ def create_app(**overrides) -> Flask:
     from app.views.home import HomeView
     from app.security.manager import SiKinerjaSecurityManager
     from app.documents import freshness
-    from app.services import audit
+    from app.services import audit, performance_totals
+    # Each registers its document kinds (app.documents.catalogue) for every process that creates the app.
+    from app.services import (award_certificate, document_kinds, employee_performance_document,  # noqa: F401
+                              tpp_recap_document)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -34,19 +37,22 @@ def create_app(**overrides) -> Flask:
         appbuilder.init_app(app, db.session)
         audit.install(db.session)
         freshness.install(db.session)  # a signed document whose record changes says so
+        performance_totals.install(db.session)  # the leaders' table's figures, live
+        from app.api import register_apis
         from app.views import register_views
 
         register_views(appbuilder)
+        register_apis(appbuilder)
 
     from app.cli import register_cli
     from app.errors import register_error_handlers
-    from app.public.survey import register_public_survey
-    from app.public.verify import register_public_verify
+    from app.public import register_public
+    from app.static_files import register_static_files
     from app.web import register_request_hooks
 
     register_cli(app)
     register_request_hooks(app)
     register_error_handlers(app)
-    register_public_survey(app)
-    register_public_verify(app)
+    register_public(app)
+    register_static_files(app)  # last: it fingerprints every blueprint's static folder
     return app

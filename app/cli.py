@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app import tasks
-from app.documents import bulk
+from app.services import document_jobs as bulk
 from app.domain.messages import DomainError
 from app.errors import DATABASE_UNAVAILABLE
 from app.extensions import db
@@ -25,6 +25,8 @@ def register_cli(app) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(generate_cli)
+    app.cli.add_command(cycle_cli)
+    app.cli.add_command(allowance_cli)
 
     @app.cli.command("seed")
     @click.option("--demo/--no-demo", default=True, help="Also load the Tanjung Selor demo and its accounts.")
@@ -171,7 +173,7 @@ def refingerprint_documents(dry_run):
     """Once, when upgrading to the data fingerprint of signed documents (issue 16): valid versions signed
     before it get their record's fingerprint when their old key still matches the record; the others are left
     and read "data changed after signing". Safe to run repeatedly (README, upgrade notes)."""
-    from app.documents.refingerprint import refingerprint
+    from app.services.refingerprint import refingerprint
 
     outcome = refingerprint(dry_run=dry_run)
     click.echo(f"{'Would re-fingerprint' if dry_run else 'Re-fingerprinted'}: {outcome.refingerprinted} (old key "
@@ -302,3 +304,54 @@ def generate_province(seed, employees, agencies, activities, survey_responses, y
         click.echo(line)
     click.echo("Accounts to sign in with (demo password): "
                + ", ".join(f"{role} {username}" for role, username in report.personas.items()))
+
+
+# `flask cycle ...`: the calendar of the performance cycle (issue 23).
+cycle_cli = AppGroup("cycle", help="The calendar of the performance cycle: deadline reminders and hand-offs.")
+
+
+@cycle_cli.command("tick")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as on this day (YYYY-MM-DD); default: today in WITA.")
+def cycle_tick(day):
+    """Remind whoever must act before each deadline (once per deadline) and hand every evaluation whose evaluator
+    missed the deadline to the evaluator's superior. Safe to run repeatedly (Celery beat runs it daily)."""
+    from app.services import cycle
+
+    report = cycle.tick(day.date() if day else None)
+    click.echo(f"Reminders sent: {report.reminders}; e-mails: {report.emails}; evaluations handed to the "
+               f"superior: {report.hand_offs}; overdue without a superior in the system: {report.without_superior}.")
+
+
+# `flask allowance ...`: the monthly performance allowance (TPP, issue 23).
+allowance_cli = AppGroup("allowance", help="The monthly performance allowance (TPP).")
+
+
+@allowance_cli.command("calculate")
+@click.option("--month", "month_text", required=True, help="The month, YYYY-MM (calculated from its cut-off day).")
+@click.option("--agency", "agency_code", default=None, help="One agency's code; default: every active agency.")
+def allowance_calculate(month_text, agency_code):
+    """Calculate the month for every employee not yet calculated (a calculated month is closed: running it again
+    adds only newcomers). Refused before the rule set's cut-off day of the next month."""
+    from app.formatting import translated
+    from app.services import tpp
+
+    try:
+        year, month = (int(part) for part in month_text.split("-"))
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM", param_hint="--month") from None
+    statement = select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)
+    if agency_code:
+        statement = statement.where(Agency.code == agency_code)
+    agencies = db.session.scalars(statement).all()
+    if not agencies:
+        raise click.ClickException(f"No active agency {agency_code or ''}".strip() + ".")
+    for agency in agencies:
+        try:
+            run = tpp.calculate_month(agency.id, year, month)
+        except DomainError as error:
+            raise click.ClickException(translated(error)) from None
+        click.echo(f"{agency.code}: {run.calculated} calculated, {run.already_closed} already closed, "
+                   f"{len(run.not_computed)} without a base amount")
+        for name, problem in run.not_computed:
+            click.echo(f"  {name}: {translated(problem)}")

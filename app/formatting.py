@@ -8,8 +8,10 @@ without anyone remembering to.
 import datetime as dt
 from decimal import Decimal
 
-from flask_babel import format_date, format_datetime, format_decimal, gettext
+from babel import dates as babel_dates
+from flask_babel import format_date, format_datetime, format_decimal, get_timezone, gettext
 
+from app.domain.dates import part_of_year
 from app.domain.numbers import round_half_up, to_decimal
 
 DASH = "–"
@@ -17,6 +19,19 @@ DASH = "–"
 # digits that mean something: up to four decimals, trailing zeros dropped.
 _QUANTITY_FORMAT = "#,##0.####"
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def translated(error) -> str:
+    """The message of a rule violation (a DomainError) in the user's language."""
+    return gettext(str(error.message), **error.params)
+
+
+def translated_rule(error) -> str:
+    """A refusal or warning about the distribution curve, with the bound's own sentence translated too."""
+    params = dict(error.params)
+    if "bound" in params:
+        params["bound"] = gettext(str(params["bound"]))
+    return gettext(str(error.message), **params)
 
 
 def decimal(value, places: int = 2) -> str:
@@ -53,9 +68,15 @@ def short_date(value) -> str:
     return format_date(value, "dd-MM-y") if value else DASH
 
 
+def zone_name() -> str:
+    """The time zone of the pages as Indonesia names it (WIB, WITA, WIT) in every language: Babel's English
+    has no name for Asia/Makassar and wrote "+0800"."""
+    return babel_dates.format_datetime(dt.datetime.now(dt.timezone.utc), "z", tzinfo=get_timezone(), locale="id")
+
+
 def moment(value) -> str:
     """A timestamp (stored in UTC) in the reader's time zone, to the minute: 2 Desember 2026 15.41 WITA."""
-    return format_datetime(value, "d MMMM y HH.mm z") if value else DASH
+    return f"{format_datetime(value, 'd MMMM y HH.mm')} {zone_name()}" if value else DASH
 
 
 def short_moment(value) -> str:
@@ -67,12 +88,12 @@ def period_name(kind: str, start: dt.date | None, end: dt.date | None) -> str:
     """Triwulan IV 2026, Semester I 2026, 2026 — or the dates when the period is irregular."""
     if start is None or end is None:
         return ""
-    year = start.year
-    if kind == "QUARTER":
-        return gettext("Quarter %(number)s %(year)s", number=ROMAN[(start.month - 1) // 3 + 1], year=year)
-    if kind == "SEMESTER":
-        return gettext("Semester %(number)s %(year)s", number=ROMAN[(start.month - 1) // 6 + 1], year=year)
-    if kind == "YEAR" and end.year == year:
+    part, year = part_of_year(kind, start, end), start.year
+    if part is not None and kind == "QUARTER":
+        return gettext("Quarter %(number)s %(year)s", number=ROMAN[part], year=year)
+    if part is not None and kind == "SEMESTER":
+        return gettext("Semester %(number)s %(year)s", number=ROMAN[part], year=year)
+    if part is not None and kind == "YEAR":
         return str(year)
     return f"{short_date(start)} – {short_date(end)}"
 

@@ -28,6 +28,16 @@ def parse_year(value) -> int | None:
     return year if year is not None and dt.MINYEAR <= year <= dt.MAXYEAR else None
 
 
+def parse_iso_date(value) -> dt.date | None:
+    """The day a request value spells as YYYY-MM-DD (a date input, a JSON string), else None."""
+    if not isinstance(value, str) or not value.isascii():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
 def parse_decimal(value) -> Decimal | None:
     """The number a person typed, in Indonesian or English writing: ``5,5``, ``1.234,5``, ``5.5``, ``-0,25``
     (spaces ignored), else None. A comma is the decimal sign, and then dots group the thousands; without a
@@ -65,3 +75,9 @@ def fits(number, bound) -> bool:
     if isinstance(number, Decimal) and not number.is_finite():
         return False
     return abs(number) < bound
+
+
+def number_bounds(datamodel) -> dict:
+    """{column: number_bound} of a model's number columns: a larger number sent to the database answers 500."""
+    bounds = {name: number_bound(column.type) for name, column in datamodel.list_columns.items()}
+    return {name: bound for name, bound in bounds.items() if bound is not None}

@@ -11,8 +11,8 @@ SIKINERJA_INSTANCE — the instance folder must be shared, job files are written
 a job's state is in the database. Tasks carry only ids, never a passphrase. A worker without PUBLIC_BASE_URL
 refuses to start: the QR codes of the documents it signs would have no address to point to.
 
-A job finishes without a person after any of these (app.documents.bulk makes each item happen once however
-often it is delivered):
+A job finishes without a person after any of these (app.services.document_jobs makes each item happen once
+however often it is delivered):
 * a worker killed mid-chunk: its chunk is acknowledged only when done (``acks_late``), so the broker delivers it
   again — at once when a child process dies, after VISIBILITY_TIMEOUT when the whole worker does;
 * the database unreachable: the chunk retries with exponential backoff (1, 2, 4 … at most RETRY_BACKOFF_MAX s);
@@ -35,15 +35,17 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import config
 import kombu.exceptions
 from celery import Celery, Task
+from celery.schedules import crontab
 from celery.signals import worker_init, worker_process_init
 from flask import current_app, has_app_context, has_request_context, request
 
-from app.documents import bulk
+from app.services import document_jobs as bulk
 from app.errors import DATABASE_UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
 BROKER_VARIABLE = "CELERY_BROKER_URL"
+CYCLE_TICK_TASK = "sikinerja.cycle.tick"
 # Items per task: small enough to spread 1,500 documents over the workers and to bound a chunk's time (ten
 # documents of about a second each, a signed one about two), large enough that the per-task overhead
 # (a database round trip, the broker) stays far below one render.
@@ -127,6 +129,8 @@ def _celery_settings() -> dict:
         # A worker waits out a broker outage of any length, then goes on (the sweeper re-queues what was lost).
         "broker_connection_max_retries": None,
         "worker_hijack_root_logger": False,
+        # `celery -A app.tasks beat`: the calendar of the cycle (reminders, hand-offs) each morning at 06:00 WITA.
+        "beat_schedule": {"cycle-tick": {"task": CYCLE_TICK_TASK, "schedule": crontab(minute=0, hour=22)}},
     }
 
 
@@ -161,6 +165,16 @@ def _build_application(**_kwargs):
                  retry_backoff_max=RETRY_BACKOFF_MAX, max_retries=MAX_RETRIES)
 def run_document_chunk(job_id: int, item_ids: list[int]) -> None:
     bulk.run_items(job_id, item_ids, verification_base=current_app.config.get("PUBLIC_BASE_URL"))
+
+
+@celery_app.task(name=CYCLE_TICK_TASK, autoretry_for=DATABASE_UNAVAILABLE, retry_backoff=1,
+                 retry_backoff_max=RETRY_BACKOFF_MAX, max_retries=MAX_RETRIES)
+def cycle_tick() -> None:
+    """Deadline reminders and hand-offs of the day (app.services.cycle.tick); safe to repeat."""
+    from app.services import cycle
+
+    report = cycle.tick()
+    log.info("cycle tick: %d reminders, %d e-mails, %d hand-offs", report.reminders, report.emails, report.hand_offs)
 
 
 # In-process mode: one thread, so renders never overlap (WeasyPrint is not thread-safe).

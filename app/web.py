@@ -17,7 +17,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import arguments
+from app import arguments, template_texts
 from app.errors import answer as error_page
 from app.extensions import db
 from app.parsing import ROW_ID_MAX, parse_whole_number
@@ -183,6 +183,10 @@ def _register_bad_input_checks(app) -> None:
 def register_request_hooks(app) -> None:
     app.add_template_filter(decimal)
     app.add_template_filter(shown)  # the generated lists' and show pages' values (app/templates/appbuilder)
+    from app.views.list_rows import row_buttons  # here: app.views.list_rows reads this module's csp_nonce
+
+    app.add_template_global(row_buttons)  # the generated lists' row buttons
+    template_texts.install(app)  # after flask-babel's own (AppBuilder): translated once per language
     _register_security_headers(app)
     if not app.testing:
         _configure_access_log()

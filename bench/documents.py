@@ -42,7 +42,7 @@ def _prepare_job(app, documents: int) -> int:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from app.documents import bulk
+    from app.services import document_jobs as bulk
     from app.extensions import db
     from app.models import Agency, DocumentJob
     from app.models.document_job import DocumentJobItem
@@ -73,7 +73,7 @@ def _prepare_job(app, documents: int) -> int:
 def _reset(app, job_id: int) -> None:
     from sqlalchemy import update
 
-    from app.documents import bulk
+    from app.services import document_jobs as bulk
     from app.extensions import db
     from app.models import DocumentJob
     from app.models.document_job import DocumentJobItem
@@ -89,7 +89,7 @@ def _reset(app, job_id: int) -> None:
 
 def _worker(url: str, job_id: int, chunks: multiprocessing.Queue) -> None:
     """One worker process: its own application, then chunks until the queue is empty."""
-    from app.documents import bulk
+    from app.services import document_jobs as bulk
 
     app = _make_app(url)
     with app.app_context():
@@ -103,7 +103,7 @@ def _worker(url: str, job_id: int, chunks: multiprocessing.Queue) -> None:
 
 def _bulk_run(app, url: str, job_id: int, workers: int) -> tuple[float, dict]:
     from app import tasks
-    from app.documents import bulk
+    from app.services import document_jobs as bulk
     from app.extensions import db
     from app.models import DocumentJob
 
@@ -127,7 +127,7 @@ def _bulk_run(app, url: str, job_id: int, workers: int) -> tuple[float, dict]:
 
 
 def _merge_time(app, job_id: int) -> float:
-    from app.documents import bulk
+    from app.services import document_jobs as bulk
 
     with app.app_context():
         started = time.perf_counter()

@@ -1,11 +1,15 @@
 """The benchmark suite (issue 9) in one command: generate the province dataset into a scratch database,
 serve it with gunicorn, drive concurrent users against every hot page and API, and print one table —
 p50/p95, requests per second, the ratio to a bare SQL query of the same data run at the same concurrency,
-the budget held or missed — plus peak memory per gunicorn worker and PDF documents per second.
+the budget held or missed — plus peak memory per gunicorn worker, PDF documents per second and (issue 21,
+``bench/cpu_ratios.py``, in this process before the load) the server CPU per request of the employee list, the
+REST list, the approval queue, the employee's week and a survey submission against plain Flask + SQLAlchemy
+Core + Jinja serving the same data (``bench/baseline.py``), with the ratio budgets held or missed.
 
     .venv/bin/python bench/run_all.py [--database sqlite|postgresql://postgres@127.0.0.1/bench]
         [--users 20] [--duration 15] [--workers 4] [--employees 20000] [--agencies 40]
         [--activities 10000000] [--survey-responses 1000000] [--seed 42] [--reuse] [--json FILE]
+        [--ratio-repeat 200] [--ratios-only]
 
 SQLite: a file in a temporary folder, or ``sqlite:////path/bench.db`` to keep it for ``--reuse``. PostgreSQL: only a database named ``bench`` (created with createdb when
 missing; its public schema is dropped and recreated — never the suite's ``test``). ``--reuse`` skips the
@@ -33,6 +37,7 @@ from sqlalchemy import create_engine, text
 
 from _load import (LoadResult, Session, child_pids, dashboard_statements, peak_memory_mib, recreate_postgres_schema,
                    run_load, sqlalchemy_url, wait_until_up)
+import cpu_ratios
 from survey_load import answers_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,7 +179,7 @@ def _scenarios(p: dict) -> list[Scenario]:
                  lambda u, i: f"/ikm/unit/{p['report_unit']}/{p['report_period']}",
                  ["SELECT count(*), " + ", ".join(f"sum(u{n}), count(u{n})" for n in range(1, 10))
                   + " FROM survey_response WHERE period_id = :p AND NOT excluded"], {"p": p["report_period"]}),
-        Scenario("survey submit (public API)", "list/API", "public",
+        Scenario("survey token + submit (public API)", "list/API", "public",
                  lambda u, i: f"/api/v1/public/survey/{p['survey_code']}",
                  ["INSERT INTO survey_response (agency_id, unit_id, period_id, u1, u2, u3, u4, u5, u6, u7, u8, u9, "
                   "client_hash, submitted_at, excluded) SELECT agency_id, unit_id, id, 4, 4, 4, 4, 4, "
@@ -200,8 +205,15 @@ def _sessions(base: str, personas: dict, users: int, password: str) -> dict[str,
 def _http_calls(scenario: Scenario, sessions: list[Session]):
     def make(index, session):
         if scenario.method == "POST":
-            return lambda i: session.post_json(scenario.path(index, i), {
-                **answers_for((index * 7919 + i + int(time.time())) % 4 ** 9), "service_used": "benchmark"})[0]
+            def submit(i):
+                # The public API takes each form once: a one-time token first, as the citizen's form fetches it.
+                status, body = session.request(scenario.path(index, i) + "/form-token")
+                if status != 200:
+                    return status
+                return session.post_json(scenario.path(index, i), {
+                    **answers_for((index * 7919 + i + int(time.time())) % 4 ** 9), "service_used": "benchmark",
+                    "form_token": json.loads(body)["form_token"]})[0]
+            return submit
         return lambda i: session.request(scenario.path(index, i))[0]
     return [make(index, session) for index, session in enumerate(sessions)]
 
@@ -249,6 +261,9 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="measure the data the database already holds")
     parser.add_argument("--only", help="comma-separated words: run only the scenarios whose label has one")
     parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--ratio-repeat", type=int, default=200,
+                        help="requests per page for the CPU ratios against the plain baseline (bench/cpu_ratios.py)")
+    parser.add_argument("--ratios-only", action="store_true", help="only the CPU ratios: no gunicorn, no load")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     if args.reuse and args.database == "sqlite":
@@ -258,6 +273,11 @@ def main() -> int:
     os.environ["SIKINERJA_INSTANCE"] = instance
     if not args.reuse:
         _generate(url, args)
+    # Server CPU per request against plain Flask + Core + Jinja, in this process before the load (issue 21).
+    ratios = cpu_ratios.measure(url, args.ratio_repeat)
+    if args.ratios_only:
+        cpu_ratios.print_table(url, ratios)
+        return 0
     from config import Config
 
     engine = create_engine(sqlalchemy_url(url), pool_size=args.users, max_overflow=args.users)
@@ -298,6 +318,7 @@ def main() -> int:
                                     "OR service_used = 'benchmark'"))
     pdf = [] if args.no_pdf else _pdf_figures(url)
     _print_table(args, url, personas, rows, memory, pdf)
+    cpu_ratios.print_table(url, ratios)
     if args.json:
         Path(args.json).write_text(json.dumps({
             "database": url.split(":")[0], "users": args.users, "workers": args.workers,

@@ -9,7 +9,8 @@ It prints three tables:
 * the whole web POST of the Sign form (test client, signed in; the redirect's page not included), warm: p50, p95;
 * the first web POST in a new process (``--cold`` processes each): what the first official after a (re)start of
   a worker waits; with the worker warm-up of gunicorn.conf.py (app.documents.render.warm_up, gc.freeze) as
-  production runs it, and without it.
+  production runs it, and without it; and the resident memory (RSS) of that process once the app is built,
+  after the warm-up, and after its first signature: what the warm-up costs each worker.
 
 ``--as-before`` measures the warm tables as the code ran before the warm-up and the key-store cache (no warm-up
 and gc.freeze, the key store opened for every signature), for a before/after on the same machine and load.
@@ -118,16 +119,24 @@ def _app(database: str):
                       WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
 
 
+def _resident_mb() -> float:
+    """This process's resident memory (Linux /proc), MB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def _cold_child(database: str, warm: bool) -> None:
     """One new process: build the app (as a gunicorn worker does), warm up when asked, sign in, then time the
-    first Sign POST of each document. Prints JSON."""
+    first Sign POST of each document. Prints JSON: the POST's (wall, CPU) and the RSS after each stage."""
     app = _app(database)
+    resident = {"built": _resident_mb()}
     if warm:
         from app.documents.render import warm_up
 
         with app.app_context():
             warm_up()
         gc.freeze()
+    resident["warmed"] = _resident_mb()
     with app.app_context():
         evaluator, subjects = _subjects()
         from app.services import documents
@@ -135,15 +144,16 @@ def _cold_child(database: str, warm: bool) -> None:
         credential_id = documents.own_credential(type("Actor", (), {"employee_id": evaluator.id})()).id
     client = _signed_in(app)
     first = _post_sign(client, *subjects[0], credential_id, app.config["DEMO_PASSWORD"])
-    print(json.dumps({"first": first}))
+    resident["signed"] = _resident_mb()
+    print(json.dumps({"first": first, "resident": resident}))
 
 
-def _cold(database: str, warm: bool, processes: int) -> list[tuple[float, float]]:
+def _cold(database: str, warm: bool, processes: int) -> list[dict]:
     runs = []
     for _ in range(processes):
         output = subprocess.run([sys.executable, __file__, "--cold-child", database] + (["--warm"] if warm else []),
                                 capture_output=True, text=True, check=True, env=os.environ).stdout
-        runs.append(tuple(json.loads(output.strip().splitlines()[-1])["first"]))
+        runs.append(json.loads(output.strip().splitlines()[-1]))
     return runs
 
 
@@ -214,13 +224,16 @@ def main() -> None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
 
     if args.cold:
-        print(f"\nthe first web POST (SKP) in a new process, {args.cold} processes each")
-        print(f"{'':<34} {'wall ms':>8} {'CPU ms':>8}")
+        print(f"\nthe first web POST (SKP) in a new process, {args.cold} processes each; RSS of the process")
+        print(f"{'':<22} {'wall ms':>8} {'CPU ms':>8} {'RSS MB: built':>14} {'warmed':>7} {'signed':>7}")
         for warm in (False, True):
             runs = _cold(database, warm, args.cold)
-            print(f"{'with the warm-up' if warm else 'without the warm-up':<34} "
-                  f"{statistics.median(w for w, _c in runs) * 1000:>8.0f} "
-                  f"{statistics.median(c for _w, c in runs) * 1000:>8.0f}")
+            rss = {stage: statistics.median(run["resident"][stage] for run in runs)
+                   for stage in ("built", "warmed", "signed")}
+            print(f"{'with the warm-up' if warm else 'without the warm-up':<22} "
+                  f"{statistics.median(run['first'][0] for run in runs) * 1000:>8.0f} "
+                  f"{statistics.median(run['first'][1] for run in runs) * 1000:>8.0f} "
+                  f"{rss['built']:>14.0f} {rss['warmed']:>7.0f} {rss['signed']:>7.0f}")
     print(f"\nmedians unless said; CPU cores: {os.cpu_count()}; load average: "
           f"{' '.join(f'{load:.1f}' for load in os.getloadavg())}")
     shutil.rmtree(scratch, ignore_errors=True)

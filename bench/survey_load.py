@@ -1,9 +1,9 @@
 """Load test of the public survey endpoint: N submissions, C at a time, against a local server.
 
 Standard library only (asyncio streams, one connection per request as gunicorn's sync workers
-close them anyway). Every request carries a different answer set, so the duplicate check (same
-client + same answers) never refuses one; run the server with RATELIMIT_ENABLED=false, since all
-requests come from 127.0.0.1.
+close them anyway). Each submission first fetches its one-time form token (GET …/form-token, as an
+app does; not timed) and then posts the answers with it (timed); every request carries a different
+answer set. Run the server with RATELIMIT_ENABLED=false, since all requests come from 127.0.0.1.
 
     # a server (the app factory below also wires the survey if create_app does not yet;
     # BENCH_SQLITE_WAL=1 switches SQLite to WAL + synchronous=NORMAL):
@@ -63,22 +63,27 @@ def answers_for(index: int) -> dict:
     return {f"u{element}": (index // 4 ** (element - 1)) % 4 + 1 for element in range(1, 10)}
 
 
-async def post_once(host: str, port: int, path: str, body: bytes) -> tuple[int, float, int | None]:
-    started = time.perf_counter()
+async def request_once(host: str, port: int, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         writer.write(
-            f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
         await writer.drain()
         raw = await reader.read()
     finally:
         writer.close()
     head, _, payload = raw.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1]) if head else 0
-    response_id = None
-    if status == 201:
-        response_id = json.loads(payload).get("id")
+    return (int(head.split(b" ", 2)[1]) if head else 0), payload
+
+
+async def post_once(host: str, port: int, path: str, answers: dict) -> tuple[int, float, int | None]:
+    """One citizen: the form token (not timed), then the submission (timed)."""
+    _status, payload = await request_once(host, port, "GET", f"{path}/form-token")
+    body = json.dumps({**answers, "form_token": json.loads(payload).get("form_token")}).encode()
+    started = time.perf_counter()
+    status, payload = await request_once(host, port, "POST", path, body)
+    response_id = json.loads(payload).get("id") if status == 201 else None
     return status, time.perf_counter() - started, response_id
 
 
@@ -93,9 +98,8 @@ async def run(host: str, port: int, unit: str, total: int, concurrency: int, off
         while not queue.empty():
             index = queue.get_nowait()
             try:
-                status, latency, response_id = await post_once(host, port, path,
-                                                               json.dumps(answers_for(index)).encode())
-            except OSError as error:
+                status, latency, response_id = await post_once(host, port, path, answers_for(index))
+            except (OSError, ValueError) as error:  # no answer, or not the JSON of a form token
                 errors[type(error).__name__] += 1
                 continue
             statuses[status] += 1

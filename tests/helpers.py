@@ -5,7 +5,7 @@ between the test and the requests and hide stale-data bugs (FAB_NOTES.md).
 """
 from contextlib import contextmanager
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import Agency, UserAccount
@@ -61,3 +61,36 @@ def versioned(body: dict, model, pk) -> dict:
         return body
     with database() as session:
         return {**body, "row_version": session.get(model, pk).row_version}
+
+
+def remove_document_jobs() -> None:
+    """Every bulk document job and its items gone: a test of jobs starts without one (a running job would
+    answer a double submit, and a sweeper would take it over)."""
+    from app.models import DocumentJob
+    from app.models.document_job import DocumentJobItem
+
+    with database() as session:
+        session.execute(delete(DocumentJobItem))
+        session.execute(delete(DocumentJob))
+        session.commit()
+
+
+@contextmanager
+def rate_limits_in_redis(limiter, url: str):
+    """The app's rate limiter enabled with its counters in the Redis at ``url`` (as in production with
+    REDIS_URL; a closed port is a Redis that is down), and as it was afterwards, fallback counters reset."""
+    from limits.storage import RedisStorage
+    from limits.strategies import STRATEGIES
+
+    storage, strategy = limiter._storage, limiter._limiter
+    limiter._storage = RedisStorage(url, socket_connect_timeout=1, socket_timeout=1)
+    limiter._limiter = STRATEGIES["fixed-window"](limiter._storage)
+    limiter.enabled = True
+    try:
+        yield limiter
+    finally:
+        limiter._storage, limiter._limiter, limiter._storage_dead = storage, strategy, False
+        limiter.reset()
+        if limiter._fallback_limiter is not None:
+            limiter._fallback_limiter.storage.reset()
+        limiter.enabled = False

@@ -82,7 +82,7 @@ EXPECTATIONS = [
     (rf"(SurveyPeriod|SurveyResponse|ImprovementPlan)(View|Api)\.{READ}|IkmReportView\..*|IkmApi\..*", "AHGL"),
     (r"(SurveyPeriod|ImprovementPlan)(View|Api)\..*", "AHG"),
     # The unit's own channels (kiosks, paper questionnaires): its agency's admin and HR; policies: HR only.
-    (r"(SurveyKiosk(View|Api)|PaperSurveyView)\..*", "AHG"), (r"PolicySettingView\..*", "AH"),
+    (r"(SurveyKiosk(View|Api)|PaperSurveyView)\..*", "AHG"), (r"PolicySetting(View|Api)\..*", "AH"),
     # Evaluation: everyone reads within scope; evaluators (and agency admins, HR) start one.
     (r"EvaluationView\.new_evaluation", "AHGVE"),
     (r"EvaluationApi\.(draft|rate|realisation|feedback|submit|acknowledge|finalise|correct)"
@@ -93,6 +93,11 @@ EXPECTATIONS = [
     (r"DialogueView\.(record|edit|respond|request_dialogue|cadence|feedback)"
      r"|DialogueApi\.(record|update|respond|request_dialogue|cadence|feedback)", "AHGVE"),
     (r"(Dialogue|Notification)(View|Api)\..*", SIGNED_IN),
+    # The calendar of the cycle (issue 23): everyone reads the deadlines and what is due in their scope; HR sets them.
+    (r"CycleView\.deadlines|CycleApi\.put_deadlines", "AH"), (r"Cycle(View|Api)\..*", SIGNED_IN),
+    # Attendance and TPP (issue 23): everyone reads their own days and allowance, asks for leave and objects; the
+    # services decide who imports, computes, decides and reads an agency's recap (app.security.acts).
+    (r"Allowance(View|Api)\..*", SIGNED_IN),
     # Documents: printing and signed copies within scope; bulk jobs by HR (agency admins download); signing keys.
     (r"(DocumentView|DocumentPrintView)\..*", SIGNED_IN),
     (r"DocumentJobView\..*", "AHG"), (r"ImportView\..*", "AHG"),
@@ -150,7 +155,7 @@ class Rows:
             "unit_id": self.row_id(Unit),
             "filename": "probe_sep_probe.txt", "unit_code": "DINKES-PKM-TJS", "code": self.signed_code,
             "kind_code": "evaluation", "key": str(evaluation), "token": "unknown-token", "group": "award_candidates",
-            "group_by": "0", "locale": "id", "version": "v1", "name": "muldelete",
+            "group_by": "0", "locale": "id", "version": "v1", "name": "muldelete", "year": 2026,
         }
 
     @cached_property

@@ -107,17 +107,28 @@ def _local(href: str, base: str) -> str | None:
 
 DEEPER = re.compile(r"/(show|edit)/\d+$|/add$")
 NUMBER = re.compile(r"\d+")
-PAGING = re.compile(r"(^|&)(page|psize)_[^&]*")
+PAGING = re.compile(r"[?&](page|psize)_[^&]*")
 
 
-SORTING = re.compile(r"[?&]_oc_")
+SORTING = re.compile(r"[?&](_oc_|sort=)")
 # A list sorted by a column answers the same for every role: each sort link is checked once per session.
 SORTS_CHECKED = set()
+# A show, edit or add page is the same template for every role, only the rows differ: its text and the links
+# it offers are checked for the first role offered it (ACCOUNTS begins with the widest), each of its kind once.
+DEEPER_CHECKED = set()
+# FAB's widgets offer a show, edit or add link only to a user whose permission allows it, and only for rows the
+# scoped list holds: once such a link opened for one role, its shape is not requested again for the next.
+# Links the app's own templates write are requested for every role (they once led to 403s).
+GENERATED_LINKS_OPENED = set()
 
 
 def _shape(path: str) -> str:
-    """Links that differ only in a row id or a page number lead to the same kind of page: checked once."""
-    return NUMBER.sub("N", PAGING.sub("", path))
+    """Links that differ only in a row id, a page number or a page size lead to the same kind of page: checked
+    once (a page of 100 rows is the same page, only longer)."""
+    path = PAGING.sub("", path)
+    if "?" not in path and "&" in path:  # the page argument came first
+        path = path.replace("&", "?", 1)
+    return NUMBER.sub("N", path)
 
 
 def _crawl(client, username):
@@ -151,8 +162,12 @@ def _crawl(client, username):
     first_level = {path for href in home.menu_links + home.links if (path := _local(href, "/"))
                    and not NOT_FOLLOWED.search(path)}
     offered = defaultdict(set)  # link → pages that offer it
+    first_level_shapes = set()
     for path in sorted(first_level):
         offered[path].add("/")
+        if _shape(path) in first_level_shapes:  # /adoption/1, /adoption/2, …: one agency's page is read
+            continue
+        first_level_shapes.add(_shape(path))
         page = visit(path)
         kinds = set()
         for href in page.links:
@@ -163,6 +178,9 @@ def _crawl(client, username):
             kind = DEEPER.search(target.split("?")[0])
             if kind and kind.group(0).split("/")[1] not in kinds:  # one show, one edit, one add per list
                 kinds.add(kind.group(0).split("/")[1])
+                if _shape(target.split("?")[0]) in DEEPER_CHECKED:
+                    continue
+                DEEPER_CHECKED.add(_shape(target.split("?")[0]))
                 for deeper_href in visit(target).links:
                     deeper = _local(deeper_href, target)
                     if deeper and not NOT_FOLLOWED.search(deeper):
@@ -170,7 +188,9 @@ def _crawl(client, username):
     checked = {_shape(path) for path in statuses}
     for target, sources in sorted(offered.items()):
         shape = _shape(target)
-        if target not in statuses and (shape in checked or SORTING.search(target) and shape in SORTS_CHECKED):
+        generated = DEEPER.search(target.split("?")[0])
+        if target not in statuses and (shape in checked or SORTING.search(target) and shape in SORTS_CHECKED
+                                       or generated and shape in GENERATED_LINKS_OPENED):
             continue
         checked.add(shape)
         if SORTING.search(target):
@@ -181,10 +201,11 @@ def _crawl(client, username):
         status = statuses[target]
         if status is not None and (status in (403, 404) or status >= 500):
             problems[f"link answers {status}: {target}"].extend(sorted(sources)[:3])
+        elif generated:
+            GENERATED_LINKS_OPENED.add(shape)
     return problems, (len(visited), len(statuses))
 
 
-@pytest.mark.xfail(reason="Open (issue 18-20 integration): the audit log still shows a raw None in an SKP label for Admin ('SKP None — (v2)')", strict=False)
 @pytest.mark.parametrize("role", ACCOUNTS)
 def test_every_page_a_role_is_offered_opens_and_speaks_indonesian(app, role):
     client = app.test_client()

@@ -14,6 +14,7 @@ from app.models.activity import DailyActivity
 from app.models.dialogue import DialogueRequest, DialogueSchedule, PerformanceDialogue, PerformanceFeedback
 from app.models.notification import Notification
 from app.models.planning import WorkPlan, WorkResult
+from app.models.policy import PolicySetting
 from tests.conftest import csrf_token, login
 from tests.helpers import count, database, employee_of
 
@@ -43,12 +44,16 @@ def _today():
 
 @pytest.fixture(scope="module", autouse=True)
 def clean_afterwards(app):
+    """Remove what this module wrote, not the demo's own dialogues (seeding again must find them)."""
+    models = (Notification, PerformanceFeedback, DialogueRequest, PerformanceDialogue, DialogueSchedule)
+    with database() as session:
+        first_new = {model: (session.scalar(select(func.max(model.id))) or 0) + 1 for model in models}
     yield
     from app.models.evaluation import Evaluation
 
     with database() as session:
-        for model in (Notification, PerformanceFeedback, DialogueRequest, PerformanceDialogue, DialogueSchedule):
-            session.execute(delete(model))
+        for model in models:
+            session.execute(delete(model).where(model.id >= first_new[model]))
         for evaluation in session.scalars(select(Evaluation).where(Evaluation.kind == "MONTHLY",
                                                                    Evaluation.window_start == dt.date(2026, 10, 1))):
             session.delete(evaluation)
@@ -130,7 +135,9 @@ def test_evaluator_records_a_dialogue_and_the_employee_acknowledges_it_on_a_phon
     page = _text(employee.get(f"/dialogue/show/{dialogue_id}", headers={"User-Agent": "Mobile"}))
     assert "Bukti dukung belum lengkap." in page and 'name="agree" value="1"' in page
     assert "btn-block" in page and "max-width:40rem" in page  # one column of full-width buttons: fits 360 px
-    assert _post(employee, f"/dialogue/respond/{dialogue_id}", {"agree": "1", "note": "Siap."}).status_code == 302
+    version = re.search(r'name="row_version" value="(\d+)"', page).group(1)
+    assert _post(employee, f"/dialogue/respond/{dialogue_id}", {"agree": "1", "note": "Siap.",
+                                                                "row_version": version}).status_code == 302
     with database() as session:
         dialogue = session.get(PerformanceDialogue, dialogue_id)
         assert (dialogue.status, dialogue.employee_note) == ("acknowledged", "Siap.")
@@ -190,6 +197,7 @@ def test_rest_refusals_answer_4xx_in_indonesian_and_write_nothing(api):
     created = evaluator.post("/api/v1/dialogue/?_l_=id", json=record, headers=headers)
     assert created.status_code == 201, created.json
     dialogue_id = created.json["result"]["id"]
+    record["row_version"] = created.json["result"]["row_version"]
     before = (count(PerformanceDialogue), count(PerformanceFeedback))
 
     employee, employee_headers = api(EMPLOYEE)
@@ -238,6 +246,49 @@ def test_rest_refusals_answer_4xx_in_indonesian_and_write_nothing(api):
         assert refused.status_code == 400
         assert refused.json["message"] == said("You may give feedback only on the results and activities of your team.")
     assert (count(PerformanceDialogue), count(PerformanceFeedback)) == before
+
+
+def test_a_save_or_an_acknowledgement_on_an_old_version_is_refused_with_what_changed(clients, api):
+    """No lost update: the evaluator corrects a dialogue in two tabs; the employee acknowledges what they read."""
+    ids, today = _ids(), _today()
+    evaluator_api, headers = api(EVALUATOR)
+    created = evaluator_api.post("/api/v1/dialogue/", headers=headers, json={
+        "employee_id": ids[EMPLOYEE], "held_on": today.isoformat(), "went_well": "Rapat rutin diikuti."})
+    assert created.status_code == 201, created.json
+    dialogue_id, opened = created.json["result"]["id"], created.json["result"]["row_version"]
+    evaluator, employee = clients(EVALUATOR), clients(EMPLOYEE)
+    form = f"/dialogue/edit/{dialogue_id}"
+    assert f'name="row_version" value="{opened}"' in _text(evaluator.get(form))
+    employee_page = _text(employee.get(f"/dialogue/show/{dialogue_id}"))
+
+    # The other tab saves first (through REST), on the version it read.
+    first = evaluator_api.put(f"/api/v1/dialogue/{dialogue_id}", headers=headers, json={
+        "held_on": today.isoformat(), "went_well": "Rapat rutin diikuti; notulen rapi.", "row_version": opened})
+    assert first.status_code == 200 and first.json["result"]["row_version"] == opened + 1
+    stale = _post(evaluator, form, {"held_on": today.isoformat(), "went_well": "Ketinggalan", "row_version": opened},
+                  page_with_token=form)
+    page = _text(stale)
+    assert stale.status_code == 409
+    assert "Rapat rutin diikuti. → Rapat rutin diikuti; notulen rapi." in page
+    assert ">Ketinggalan</textarea>" in page and f'name="row_version" value="{opened + 1}"' in page
+    # Without the version, or with the old one, REST refuses too; nothing was written by any refusal.
+    bare = evaluator_api.put(f"/api/v1/dialogue/{dialogue_id}", headers=headers, json={"held_on": today.isoformat()})
+    assert bare.status_code == 428
+    old = evaluator_api.put(f"/api/v1/dialogue/{dialogue_id}", headers=headers,
+                            json={"held_on": today.isoformat(), "went_well": "Lagi", "row_version": opened})
+    assert old.status_code == 409 and old.json["row_version"] == opened + 1
+    assert old.json["changed"]["went_well"]["after"] == "Rapat rutin diikuti; notulen rapi."
+    with database() as session:
+        assert session.get(PerformanceDialogue, dialogue_id).went_well == "Rapat rutin diikuti; notulen rapi."
+
+    # The employee's page showed the first text: acknowledging it now is refused, the dialogue stays open.
+    version = re.search(r'name="row_version" value="(\d+)"', employee_page).group(1)
+    refused = _post(employee, f"/dialogue/respond/{dialogue_id}", {"agree": "1", "row_version": version})
+    assert refused.status_code == 409 and "notulen rapi" in _text(refused)
+    with database() as session:
+        assert session.get(PerformanceDialogue, dialogue_id).status == "recorded"
+    agreed = _post(employee, f"/dialogue/respond/{dialogue_id}", {"agree": "1", "row_version": str(opened + 1)})
+    assert agreed.status_code == 302
 
 
 def test_either_side_requests_a_dialogue_the_other_is_told_and_the_next_dialogue_answers_it(api):
@@ -293,7 +344,9 @@ def test_overdue_dialogues_per_employee_and_per_agency_in_a_constant_number_of_q
             few = len(statements)
             statements.clear()
             everyone = dialogues.dialogue_summary(employee_ids)
-            assert len(statements) == few <= 3  # the period, the schedules, the feedback counts
+            # The period, the schedules, the feedback counts; for everyone without an agreed cadence, once, the
+            # policy in force (its period and the settings): never a statement per employee.
+            assert few <= 3 and len(statements) <= few + 2
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         assert one[ids[EMPLOYEE]] == everyone[ids[EMPLOYEE]]
@@ -364,7 +417,7 @@ def test_feedback_on_an_rhk_and_an_activity_reaches_the_evaluation_as_editable_c
         assert session.get(Evaluation, evaluation_id).status == "draft"
 
 
-def test_peer_feedback_only_where_hr_enables_it(app, api):
+def test_peer_feedback_only_where_hr_admin_turns_it_on(app, api):
     ids = _ids()
     peer, headers = api(EMPLOYEE)
     with database() as session:
@@ -379,12 +432,20 @@ def test_peer_feedback_only_where_hr_enables_it(app, api):
         activity_id = activity.id
     body = {"target_kind": "ACTIVITY", "target_id": activity_id, "text": "Jadwalnya membantu kami"}
     assert peer.post("/api/v1/dialogue/feedback", json=body, headers=headers).status_code == 400
-    app.config["DIALOGUE_PEER_FEEDBACK"] = True
+    # HR Admin turns it on in the app (Policy settings), from today.
+    hr, hr_headers = api("hr.bkpsdm")
+    setting = hr.post("/api/v1/policysetting/", headers=hr_headers, json={
+        "key": "dialogue_peer_feedback", "value": "on", "effective_from": _today().isoformat(),
+        "reason": "Perbup umpan balik rekan kerja"})
+    assert setting.status_code == 201, setting.json
     try:
         given = peer.post("/api/v1/dialogue/feedback", json=body, headers=headers)
     finally:
-        app.config["DIALOGUE_PEER_FEEDBACK"] = False
+        with database() as session:
+            session.execute(delete(PolicySetting).where(PolicySetting.id == setting.json["id"]))
+            session.commit()
     assert given.status_code == 201 and given.json["result"]["source"] == "PEER"
+    assert peer.post("/api/v1/dialogue/feedback", json=body, headers=headers).status_code == 400  # off again
     with database() as session:
         session.execute(delete(PerformanceFeedback).where(PerformanceFeedback.daily_activity_id == activity_id))
         session.execute(delete(DailyActivity).where(DailyActivity.id == activity_id))

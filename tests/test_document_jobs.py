@@ -2,6 +2,7 @@
 by NIP) or one merged PDF, resumed after a failure, a double submit answered with the running job, the
 job hidden from another agency's admin, the CLI with its progress bar, signing with the institution's
 certificate, and a real Celery worker behind Redis (skipped without Redis unless REQUIRE_REDIS=1)."""
+import datetime as dt
 import io
 import os
 import re
@@ -15,9 +16,9 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale, gettext
 from pypdf import PdfReader
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from app.documents import bulk
+from app.services import document_jobs as bulk
 from app.models import Agency, DocumentJob, Employee
 from app.models.document_job import DocumentJobItem
 from app.models.evaluation import Evaluation
@@ -25,7 +26,7 @@ from app.models.planning import Period
 from app.security.scope import UserScope
 from tests.conftest import csrf_token
 from tests.english import english_browser
-from tests.helpers import agency_id, count, database
+from tests.helpers import agency_id, count, database, remove_document_jobs
 
 YEAR = 2026
 REDIS_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/13")
@@ -35,16 +36,9 @@ WAIT_SECONDS = 180
 @pytest.fixture(autouse=True)
 def no_jobs_left(app):
     """Each test starts without jobs (a running one would answer a double submit)."""
-    _remove_jobs()
+    remove_document_jobs()
     yield
-    _remove_jobs()
-
-
-def _remove_jobs():
-    with database() as session:
-        session.execute(delete(DocumentJobItem))
-        session.execute(delete(DocumentJob))
-        session.commit()
+    remove_document_jobs()
 
 
 def annual_nips(agency_code):
@@ -415,6 +409,74 @@ def _job_items(job_id):
                                .where(DocumentJobItem.job_id == job_id).order_by(DocumentJobItem.id)).all()
 
 
+@pytest.fixture()
+def sweepers_broker(monkeypatch):
+    """The broker as the sweeper sees it (app.tasks.sweep): ``waiting`` tasks in its queue; every task queued
+    is recorded as (job id, item ids) instead of being sent."""
+    from contextlib import nullcontext
+
+    from app import tasks
+
+    broker = type("Broker", (), {"waiting": 0, "queued": []})()
+    monkeypatch.setattr(tasks, "broker_url", lambda: "redis://sweeper.test/0")
+    monkeypatch.setattr(tasks, "_waiting_tasks", lambda url: broker.waiting)
+    monkeypatch.setattr(tasks.celery_app, "connection_for_write", lambda url: nullcontext())
+    monkeypatch.setattr(tasks.run_document_chunk, "apply_async",
+                        lambda args, connection=None: broker.queued.append(args))
+    return broker
+
+
+def _stall(job_id, minutes=2):
+    """The job and its finished items as a worker left them ``minutes`` ago: nothing has moved since."""
+    from sqlalchemy import update
+
+    long_ago = bulk.utcnow() - dt.timedelta(minutes=minutes)
+    with database() as session:
+        session.execute(update(DocumentJob).where(DocumentJob.id == job_id).values(started_at=long_ago))
+        session.execute(update(DocumentJobItem).where(DocumentJobItem.job_id == job_id,
+                                                      DocumentJobItem.finished_at.is_not(None))
+                        .values(finished_at=long_ago))
+        session.commit()
+
+
+def test_the_sweeper_queues_a_stalled_jobs_unfinished_items_once_and_each_document_is_made_once(
+        app, sweepers_broker, blank_render):
+    """A worker died after two documents and the broker lost the rest: the sweeper queues the other items of
+    that job (not the done two, not a job that is moving), once however many sweepers look, and the job
+    finishes with every document made exactly once even when a chunk is delivered twice."""
+    from app import tasks
+
+    stalled = new_job("DISDIKBUD")
+    items = _job_items(stalled)
+    done_first = [item.id for item in items[:2]]
+    with database():
+        bulk.run_items(stalled, done_first, verification_base=PUBLIC_BASE_URL)
+    _stall(stalled)
+    moving = new_job("DINKES")  # queued just now: waiting for a worker, not stalled
+
+    sweepers_broker.waiting = 1  # a task waits in the queue: the workers are behind, nothing is lost yet
+    with database():
+        assert tasks.sweep() == []
+    sweepers_broker.waiting = 0
+    with database():
+        assert tasks.sweep() == [stalled]
+        assert tasks.sweep() == []  # the job is claimed: the next sweeper (or round) leaves it
+    queued = sweepers_broker.queued
+    assert {job_id for job_id, _ in queued} == {stalled}
+    assert sorted(item for _, chunk in queued for item in chunk) == [item.id for item in items[2:]]
+    assert all(len(chunk) <= tasks.CHUNK_SIZE for _, chunk in queued)
+
+    for job_id, chunk in queued + queued:  # each chunk delivered twice (the lost one came back after all)
+        with database():
+            bulk.run_items(job_id, chunk, verification_base=PUBLIC_BASE_URL)
+    state, result = job_state(stalled)
+    assert (state["status"], state["done"], state["failed"]) == ("done", len(items), 0)
+    assert sorted(blank_render) == sorted(item.subject_key for item in items)  # each document rendered once
+    with zipfile.ZipFile(result) as archive:
+        assert len(archive.namelist()) == len(set(archive.namelist())) == len(items)
+    assert job_state(moving)[0]["status"] == "running" and job_state(moving)[0]["done"] == 0
+
+
 def test_a_database_error_mid_item_is_raised_for_a_retry_not_recorded_as_the_documents_failure(app, monkeypatch,
                                                                                                 blank_render):
     from sqlalchemy.exc import OperationalError
@@ -486,7 +548,7 @@ def test_a_second_delivery_of_a_signed_item_signs_nothing(app, monkeypatch):
 
 
 def test_a_sign_job_selects_only_the_records_single_signing_would_sign(app):
-    """Bulk signing uses single signing's rule (app.documents.kinds): an evaluation without its predikat is left
+    """Bulk signing uses single signing's rule (app.services.document_kinds): an evaluation without its predikat is left
     out of a sign job (a print job still has it), instead of failing in the job."""
     from app.documents.catalogue import load_subject
 
@@ -553,8 +615,6 @@ def test_a_worker_without_public_base_url_refuses_to_start_with_a_clear_log_line
 
 
 def test_a_stalled_job_is_taken_over_by_exactly_one_sweeper_and_resumable_within_a_minute(app):
-    import datetime as dt
-
     job_id = new_job("DINKES")
     with database() as session:
         job = session.get(DocumentJob, job_id)

@@ -12,7 +12,8 @@ from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlalchemy import delete, select
 
-from app.documents import kinds, render
+from app.documents import render
+from app.services import document_kinds as kinds
 from app.documents.catalogue import kind_of, load_subject
 from app.domain.nip import format_nip
 from app.domain.predikat import Predikat, Rating

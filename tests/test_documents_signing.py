@@ -2,6 +2,7 @@
 signed bytes and their SHA-256 stored for good, pyHanko validation against the demo root, the public
 /verify page by code and by upload (a one-byte change is caught), superseding, revoking, the scope of the
 document page and of signed downloads, and every refusal (wrong passphrase, non-signer, bad uploads)."""
+import asyncio
 import datetime as dt
 import io
 import re
@@ -233,6 +234,24 @@ def test_uploading_the_signed_bytes_says_genuine_and_one_flipped_byte_says_not(a
     text = answer.get_data(as_text=True)
     assert answer.status_code == 200
     assert 'class="verdict not-genuine"' in text and signed["code"] not in text
+
+
+def test_signatures_and_certificates_are_checked_also_where_an_event_loop_runs(app, signed):
+    # Playwright's sync API (the browser tests) marks its loop running in the test's thread: pyHanko's
+    # asyncio.run() refused there, so a genuine PDF read as forged and a certificate check crashed.
+    from app.documents.signing import open_pkcs12
+    from app.documents.verification import certificate_is_trusted, signature_is_sound
+
+    pdf = document(signed["code"])["pdf"]
+    stranger = test_ca.issue_pkcs12(test_ca.create_root(), common_name="Orang Asing", organization="Luar",
+                                    passphrase="rahasia")
+    _key, certificate, chain = open_pkcs12(stranger, "rahasia")
+
+    async def inside_a_running_loop():
+        with app.app_context():
+            return signature_is_sound(pdf), certificate_is_trusted(certificate, chain)
+
+    assert asyncio.run(inside_a_running_loop()) == (True, False)
 
 
 def test_verify_upload_refuses_non_pdf_and_oversize_files_with_a_message(app):

@@ -2,6 +2,7 @@
 every refusal of the "Bad input" list (each leaving the data unchanged), the distribution endpoint, the curve
 warning, and finalising an agency's annual period with and without HR Admin's override."""
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -344,6 +345,32 @@ def test_distribution_endpoint_counts_shares_and_verdict(curve_period, api_as):
     assert hr.get(f"/api/v1/distribution/{dinkes}/{period_id}", headers=hr_headers).status_code == 200
 
 
+def test_strict_curve_rounding_holds_the_period_from_its_date_and_the_page_says_so(curve_period, api_as, as_user):
+    """(policy, issue 20) Baik ≤ 70 % of three people: 2.1 allowed, 3 in the team's favour, 2 when strict."""
+    from app.models.policy import PolicySetting
+
+    disdik, period_id, _pk, client, headers = curve_period
+    url = f"/api/v1/distribution/{disdik}/{period_id}"
+    before = client.get(url, headers=headers).json["result"]
+    assert before["policy"] == {"curve_rounding": "in_favour"} and before["bounds"][0]["limit"] == 3
+    hr, hr_headers = api_as("hr.bkpsdm")
+    setting = hr.post("/api/v1/policysetting/", headers=hr_headers, json={
+        "key": "curve_rounding", "value": "strict", "effective_from": f"{TEST_YEAR}-01-01", "reason": "Uji"})
+    assert setting.status_code == 201, setting.json
+    try:
+        after = client.get(url, headers=headers).json["result"]
+        at_most = after["bounds"][0]
+        assert after["policy"] == {"curve_rounding": "strict"}
+        assert (at_most["limit"], at_most["actual"], at_most["gap"], at_most["ok"]) == (2, 3, 1, False)
+        page = as_user("hr.bkpsdm").get(f"/distribution/?agency={disdik}&period={period_id}").get_data(as_text=True)
+        assert re.search(r'id="curve-policy"[^>]*>[^<]*(Strict|Ketat)', page)
+    finally:
+        with database() as session:
+            session.execute(delete(PolicySetting).where(PolicySetting.id == setting.json["id"]))
+            session.commit()
+    assert client.get(url, headers=headers).json["result"]["bounds"][0]["limit"] == 3
+
+
 def test_warning_names_the_bound_and_finalising_needs_an_override(curve_period, api_as, as_user):
     from app.models.evaluation import Evaluation
 
@@ -471,17 +498,29 @@ def test_a_concurrent_change_is_refused_not_overwritten(quarterly_draft, app):
     assert evaluation_row(pk)["work"] == 3 and evaluation_row(pk)["predikat"] is None
 
 
-def test_suggested_rating_thresholds_are_configurable(app):
+def test_suggested_rating_thresholds_are_the_policy_of_the_period(app):
     from app.services.evaluation import suggested_rating
     from app.models.evaluation import Evaluation
+    from app.models.policy import PolicySetting
 
     with database() as session:
-        evaluation = session.scalars(select(Evaluation).where(Evaluation.kind == "ANNUAL")).first()
+        evaluation = session.scalars(select(Evaluation).where(Evaluation.kind == "ANNUAL")
+                                     .order_by(Evaluation.id)).first()  # the demo's, not one another file added
         default = suggested_rating(evaluation)
-        assert default.achievement is not None
-        app.config["RATING_MEETS_FROM_PERCENT"] = float(default.achievement) + 1
-        app.config["RATING_ABOVE_FROM_PERCENT"] = float(default.achievement) + 2
+        assert default.achievement is not None and default.rating.name != "ABOVE_EXPECTATION"
+        start = evaluation.period.start_date
+        settings = [PolicySetting(key=key, value=str(int(default.achievement) - margin), effective_from=start,
+                                  reason="uji ambang")
+                    for key, margin in (("rating_meets_from", 2), ("rating_above_from", 1))]
+        # A setting dated one day later is not in force for the period (it starts on its first day).
+        later = PolicySetting(key="rating_above_from", value="200", effective_from=start + dt.timedelta(days=1),
+                              reason="uji ambang")
+        session.add_all([*settings, later])
+        session.commit()
         try:
-            assert suggested_rating(evaluation).rating.name == "BELOW_EXPECTATION"
+            assert suggested_rating(evaluation).rating.name == "ABOVE_EXPECTATION"
         finally:
-            app.config["RATING_MEETS_FROM_PERCENT"], app.config["RATING_ABOVE_FROM_PERCENT"] = 90.0, 110.0
+            for setting in (*settings, later):
+                session.delete(setting)
+            session.commit()
+        assert suggested_rating(evaluation).rating == default.rating

@@ -1,12 +1,11 @@
 """The employee Excel export is the import's file: exported, edited and imported again, it round-trips."""
-
-import pytest
 import html
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.models import Employee
 from tests.english import english_browser
@@ -46,13 +45,19 @@ def test_an_exported_sheet_imports_unchanged_and_an_edit_in_it_is_the_only_chang
     assert counts == {"create": 0, "update": 0, "unchanged": rows, "rejected": 0}, page[-3000:]
 
     nip = str(sheet.cell(2, 1).value)
+    original = sheet.cell(2, column(sheet, "Telepon")).value
     sheet.cell(2, column(sheet, "Telepon")).value = "0812 5555 0101"
     url, page, counts = preview_of(client, as_bytes(workbook))
     assert counts == {"create": 0, "update": 1, "unchanged": rows - 1, "rejected": 0}
     assert "Changes: Phone" in row_of(page, 2)  # the field's name, not "phone"
-    assert confirm(client, url).status_code == 302
-    with database() as session:
-        assert session.scalar(select(Employee.phone).where(Employee.nip == nip)) == "0812 5555 0101"
+    try:
+        assert confirm(client, url).status_code == 302
+        with database() as session:
+            assert session.scalar(select(Employee.phone).where(Employee.nip == nip)) == "0812 5555 0101"
+    finally:  # the demo as the other test files expect it
+        with database() as session:
+            session.execute(update(Employee).where(Employee.nip == nip).values(phone=original))
+            session.commit()
 
 
 @pytest.mark.xfail(reason="Open (issue 18-20 integration): the warning fires on every row whose position the demo already fills, not only on the edited row", strict=False)

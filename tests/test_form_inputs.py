@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.models import Unit
 from app.models.evaluation import Evaluation
-from app.models.planning import OrganizationIndicator, WorkPlan
+from app.models.planning import OrganizationIndicator, WorkPlan, WorkResult
 from app.parsing import parse_decimal
 from tests.conftest import csrf_token
 from tests.english import english_browser
@@ -60,11 +60,26 @@ def test_a_decimal_comma_is_saved_and_a_non_number_is_refused_keeping_what_was_t
 
     refused = edit(client, url, target="sembilan puluh", name="Renamed on a refused form")
     page = refused.get_data(as_text=True)
-    assert "Not a number: write it like 5,5." in page
+    assert refused.status_code == 400 and "Not a number: write it like 5,5." in page
     assert 'value="sembilan puluh"' in page and 'value="Renamed on a refused form"' in page
     with database() as session:
         indicator = session.get(OrganizationIndicator, indicator_id)
         assert indicator.target == Decimal("97.25") and indicator.name != "Renamed on a refused form"
+
+
+def test_a_save_a_use_case_refuses_answers_400_with_the_reason_and_keeps_the_form(as_user):
+    client = english_browser(as_user("pegawai.disdik"))
+    employee_id = employee_of("pegawai.disdik")[0]
+    with database() as session:
+        plan = session.scalar(select(WorkPlan).where(WorkPlan.employee_id == employee_id,
+                                                     WorkPlan.status == "approved").order_by(WorkPlan.id))
+        result_id, description = plan.results[0].id, plan.results[0].description
+    refused = edit(client, f"/workresultview/edit/{result_id}", description="Changed in a locked SKP")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400  # FAB redirected to the list and dropped what was typed
+    assert "This SKP is approved and locked" in page and "Changed in a locked SKP" in page
+    with database() as session:
+        assert session.get(WorkResult, result_id).description == description
 
 
 def test_an_unticked_box_saves_false(as_user):

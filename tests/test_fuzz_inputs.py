@@ -255,7 +255,7 @@ def test_a_form_number_beyond_its_column_is_refused_on_the_form(as_user, transla
     response = browser.post("/periodview/add", data={
         "year": str(2**63), "name": "Periode uji", "start_date": "2030-01-01", "end_date": "2030-12-31",
         "status": "planning", "csrf_token": csrf_token(browser, "/periodview/add")})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert translated("This number is too large.") in response.get_data(as_text=True)
     assert count(Period) == periods
 
@@ -294,7 +294,7 @@ def test_a_lookup_id_beyond_any_id_is_not_a_valid_choice(as_user, translated):
     response = browser.post("/employeeview/add", data={
         "employment_type": "PNS", "nip": "198609262015051001", "name": "Uji", "unit": str(2**63),
         "csrf_token": csrf_token(browser, "/employeeview/add")})
-    assert response.status_code == 200 and count(Employee) == employees
+    assert response.status_code == 400 and count(Employee) == employees
 
 
 # --- routes FAB adds that answered 500 -------------------------------------------------------------------

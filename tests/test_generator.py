@@ -196,3 +196,40 @@ def test_training_records_put_employees_on_both_sides_of_20_jp(province):
     assert compliant > 0 and below > 0
     pns = _rows(app, "SELECT count(*) FROM employee WHERE employment_type = 'PNS'")[0][0]
     assert compliant + below == pns
+
+
+def test_attendance_of_the_last_full_month_feeds_the_monthly_allowance(province):
+    """Issue 23: September 2026 (the last full month before 30 September) has marks for the province; the
+    year's rule set is there; the monthly calculation gives every employee an amount, no more than the base."""
+    (app, _report), (second, _) = province
+    sample = "SELECT * FROM attendance_mark WHERE id % 53 = 0 ORDER BY id"
+    assert _rows(app, sample) == _rows(second, sample)
+    months = _rows(app, "SELECT DISTINCT strftime('%m', marked_at) FROM attendance_mark")
+    assert months == [("09",)]
+    per_day = _rows(app, "SELECT max(n) FROM (SELECT count(*) AS n FROM attendance_mark "
+                         "GROUP BY employee_id, date(marked_at))")
+    assert per_day == [(2,)]
+    from app.services import tpp
+
+    with app.app_context():
+        agencies = [agency_id for (agency_id,) in db.session.execute(text("SELECT id FROM agency"))]
+        runs = [tpp.calculate_month(agency_id, 2026, 9, on=dt.date(2026, 10, 5)) for agency_id in agencies]
+    assert sum(run.calculated for run in runs) == SIZE.employees
+    assert _rows(app, "SELECT count(*) FROM tpp_calculation WHERE amount > base_amount OR amount < 0") == [(0,)]
+
+
+def test_the_leaders_tables_running_totals_are_filled_as_the_session_would_keep_them(province):
+    """Every employee has a row, equal to what refreshing it from the rows themselves gives (issue 19)."""
+    from app.services import performance_totals
+
+    (app, _report), _ = province
+    generated = _rows(app, "SELECT * FROM employee_performance_total ORDER BY employee_id")
+    assert len(generated) == _rows(app, "SELECT count(*) FROM employee")[0][0]
+    assert _rows(app, "SELECT count(*) FROM employee_performance_total WHERE waiting > 0 AND month_count > 0 "
+                      "AND achievement IS NOT NULL")[0][0] > 0
+    with app.app_context():
+        performance_totals.refresh(db.session.connection(), [row[0] for row in generated])
+        refreshed = [tuple(row) for row in db.session.execute(
+            text("SELECT * FROM employee_performance_total ORDER BY employee_id"))]
+        db.session.rollback()
+    assert refreshed == generated

@@ -286,11 +286,12 @@ def test_the_adoption_export_writes_an_imported_formula_as_text(as_user):
     assert name.value == FORMULA and name.data_type == "s" and name.quotePrefix
 
 
-@pytest.mark.xfail(reason="Open (issue 18-20 integration): the public survey API now requires a one-time form token (issue 20); this test does not fetch one yet", strict=False)
 def test_the_ikm_export_writes_a_citizens_suggestion_as_text(app, as_user, skm):
     answers = {f"U{number}": 3 for number in range(1, 10)}
-    response = app.test_client().post(f"/api/v1/public/survey/{skm['code']}", environ_base={"REMOTE_ADDR": "10.7.1.1"},
-                                      json={"answers": answers, "suggestion": FORMULA})
+    citizen = app.test_client()
+    form_token = citizen.get(f"/api/v1/public/survey/{skm['code']}/form-token").json["form_token"]
+    response = citizen.post(f"/api/v1/public/survey/{skm['code']}", environ_base={"REMOTE_ADDR": "10.7.1.1"},
+                            json={"answers": answers, "suggestion": FORMULA, "form_token": form_token})
     assert response.status_code == 201, response.json
     workbook = cells_of(as_user("admin.dinkes").get(f"/ikm/unit/{skm['unit_id']}/{skm['periods']['open']}/xlsx"))
     suggestion = next(row[1] for row in workbook.worksheets[1].iter_rows(min_row=2) if row[1].value == FORMULA)

@@ -139,16 +139,18 @@ def test_the_workflow_and_its_refusals(api_as, as_user, cleanup):
     assert early.status_code == 400 and "cannot become awarded" in early.json["message"]
     approved = hr.post(f"/api/v1/recognition/nominations/{pk}/approve", headers=hr_headers)
     assert approved.json["result"]["status"] == "approved"
-    no_decree = hr.post(f"/api/v1/recognition/nominations/{pk}/award", json={"decree_date": "2026-11-20"},
-                        headers=hr_headers)
+    awarder, awarder_headers = api_as("admin")  # four eyes: not the one who approved (test_who_may_act)
+    awarder = InEnglish(awarder)
+    no_decree = awarder.post(f"/api/v1/recognition/nominations/{pk}/award", json={"decree_date": "2026-11-20"},
+                             headers=awarder_headers)
     assert no_decree.status_code == 400 and "decree number" in no_decree.json["message"]
-    bad_date = hr.post(f"/api/v1/recognition/nominations/{pk}/award", json={"decree_number": "100/1/2026",
-                                                                            "decree_date": "20-11-2026"},
-                       headers=hr_headers)
+    bad_date = awarder.post(f"/api/v1/recognition/nominations/{pk}/award", json={"decree_number": "100/1/2026",
+                                                                                 "decree_date": "20-11-2026"},
+                            headers=awarder_headers)
     assert bad_date.status_code == 400 and "YYYY-MM-DD" in bad_date.json["message"]
-    awarded = hr.post(f"/api/v1/recognition/nominations/{pk}/award",
-                      json={"decree_number": "100.3.3.2/400/KPTS/2026", "decree_date": "2026-11-20"},
-                      headers=hr_headers)
+    awarded = awarder.post(f"/api/v1/recognition/nominations/{pk}/award",
+                           json={"decree_number": "100.3.3.2/400/KPTS/2026", "decree_date": "2026-11-20"},
+                           headers=awarder_headers)
     assert awarded.status_code == 200 and awarded.json["result"]["certificate"] == f"/documents/award_certificate/{pk}"
     twice = hr.post(f"/api/v1/recognition/nominations/{pk}/reject", json={"note": "salah"}, headers=hr_headers)
     assert twice.status_code == 400 and count(Nomination, id=pk, status="awarded") == 1
@@ -160,10 +162,36 @@ def test_the_browser_form_nominates_and_shows_refusals(as_user, cleanup):
     browser = english_browser(as_user("hr.bkpsdm"))
     token = csrf_token(browser, "/awards/candidates")
     page = browser.post("/awards/nominate", data={
-        "csrf_token": token, "award_type": _type_id("KARYA-SATYA-X"), "period": "2026", "nip": SANCTIONED_MEDIUM,
+        "csrf_token": token, "award_type_id": _type_id("KARYA-SATYA-X"), "period": "2026", "nip": SANCTIONED_MEDIUM,
         "justification": "Masa kerja"}, follow_redirects=True).get_data(as_text=True)
     assert "not eligible" in page
     assert count(Nomination, employee_id=_employee_id(SANCTIONED_MEDIUM)) == 0
+
+
+def _nip_in(agency_code):
+    with database() as session:
+        return session.scalar(select(Employee.nip).where(Employee.agency_id == agency_id(agency_code))
+                              .order_by(Employee.id))
+
+
+def test_the_form_and_the_api_read_a_nomination_alike(api_as, as_user, cleanup):
+    """One reading of a nomination for both (recognition.nominate_as_asked): the API takes a NIP as the form does,
+    and an employee the nominator may not see is refused by both — 404 on the API, said on the page — with
+    nothing written."""
+    body = {"award_type_id": _type_id("INOVASI-PELAYANAN"), "period": "2031", "justification": "Inovasi antrean"}
+    client, headers = api_as("hr.bkpsdm")
+    by_nip = _nominate(client, headers, cleanup, **body, nip=format_nip(SANCTIONED_LIGHT))
+    assert by_nip.status_code == 200, by_nip.get_data(as_text=True)
+    assert by_nip.json["result"]["employee"]["nip"] == SANCTIONED_LIGHT
+    foreign = _nip_in("DISDIKBUD")
+    before = count(Nomination)
+    client, headers = api_as("admin.dinkes")
+    assert _nominate(client, headers, cleanup, **body, nip=foreign).status_code == 404
+    browser = english_browser(as_user("admin.dinkes"))
+    page = browser.post("/awards/nominate", follow_redirects=True, data={
+        "csrf_token": csrf_token(browser, "/awards/candidates"), **body, "nip": foreign}).get_data(as_text=True)
+    assert "No employee with this NIP (or no such unit) among the records you may see." in page
+    assert count(Nomination) == before
 
 
 def test_the_public_wall_needs_no_login_and_shows_no_nip(app):

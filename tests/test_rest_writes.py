@@ -232,7 +232,6 @@ def bad_values(resource, field_name, field):
     return cases
 
 
-@pytest.mark.xfail(reason="Open (issue 18-20 integration): the new survey kiosk API has no row an Agency Admin may edit in the demo, so the generated PUT case has nothing to write", strict=False)
 @pytest.mark.parametrize("method", ["post", "put"])
 def test_relations_take_only_the_id_of_a_visible_row(resources, method):
     failures, tried = [], 0

@@ -74,7 +74,7 @@ def test_creating_employee_in_foreign_agency_is_refused(as_user):
         "csrf_token": token, "employment_type": "PNS", "nip": "199001012015031001", "name": "Penyusup",
         "agency": str(agency_id("DINKES")), "unit": str(first_id(Unit, "DINKES")), "active": "y",
     }, follow_redirects=True)
-    assert response.status_code == 200
+    assert response.status_code == 400  # the foreign agency and unit are no choice of the form
     assert count(Employee) == before
 
 

@@ -412,13 +412,41 @@ def test_the_sign_form_says_signing_is_under_way_with_a_script_under_the_csp_non
     page = response.get_data(as_text=True)
     assert 'class="form-horizontal sikinerja-sign-form"' in page and 'data-busy-text="Signing…"' in page
     nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
-    assert f'src="/static/documents/sign.js" nonce="{nonce}"' in page
+    assert re.search(rf'src="/static/documents/sign\.js(\?v=[0-9a-f]+)?" nonce="{nonce}"', page)
     assert "onclick=" not in page and "onsubmit=" not in page
     script = app.test_client().get("/static/documents/sign.js")
     assert script.status_code == 200 and "busyText" in script.get_data(as_text=True)
 
 
 # --- the fingerprint of every kind ----------------------------------------------------------------------
+
+@pytest.fixture
+def tpp_recap_key(app):
+    """The demo's last full month of Disdikbud, calculated (the demo holds its marks, not its calculation):
+    the key of its recap; the calculation is removed afterwards."""
+    from flask import g
+    from sqlalchemy import delete
+
+    from app.extensions import db
+    from app.models import Agency
+    from app.models.tpp import TppCalculation
+    from app.services import tpp
+    from app.services.tpp_recap_document import recap_key
+
+    month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    with database() as session:
+        agency = session.scalar(select(Agency.id).where(Agency.code == "DISDIKBUD"))
+    with app.test_request_context():
+        g.user = app.appbuilder.sm.find_user(username="hr.bkpsdm")
+        tpp.calculate_month(agency, month.year, month.month, on=dt.date.today().replace(day=28))
+        db.session.rollback()
+    yield recap_key(agency, month.year, month.month)
+    with database() as session:
+        session.execute(delete(TppCalculation).where(TppCalculation.agency_id == agency,
+                                                     TppCalculation.year == month.year,
+                                                     TppCalculation.month == month.month))
+        session.commit()
+
 
 def _one_key_of_each_kind():
     from app.models import Agency
@@ -435,14 +463,14 @@ def _one_key_of_each_kind():
                 "employee_performance": employee_of(OWNER)[0]}
 
 
-def test_every_kind_has_a_stable_fingerprint_of_plain_data(app):
+def test_every_kind_has_a_stable_fingerprint_of_plain_data(app, tpp_recap_key):
     """A context value the fingerprint cannot encode would fail the commit that changes the record: every
     kind's demo subject encodes, and two loads of unchanged data give the same value."""
     from app.documents.catalogue import kinds, load_subject
     from app.documents.fingerprint import fingerprint
     from app.security.scope import UserScope
 
-    keys = _one_key_of_each_kind()
+    keys = {**_one_key_of_each_kind(), "tpp_recap": tpp_recap_key}
     assert set(keys) == {kind.code for kind in kinds()}
     for code, key in keys.items():
         values = set()
@@ -476,7 +504,7 @@ def _refingerprint(app, *options):
 
 
 def test_refingerprint_gives_old_versions_whose_record_is_unchanged_their_fingerprint(app, records, evaluator):
-    from app.documents.refingerprint import legacy_key
+    from app.services.refingerprint import legacy_key
 
     code = sign_and_code(evaluator, "skp", records["second_plan"])
     fingerprinted = _stored_key(code)
@@ -506,7 +534,7 @@ def test_refingerprint_gives_old_versions_whose_record_is_unchanged_their_finger
 
 
 def test_every_kind_with_an_old_key_has_its_old_rule(app):
-    from app.documents.refingerprint import legacy_key
+    from app.services.refingerprint import legacy_key
 
     keys = _one_key_of_each_kind()
     with database():

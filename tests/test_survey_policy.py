@@ -13,7 +13,7 @@ from app.models.policy import PolicySetting
 from app.models.survey import SurveyPeriod, SurveyResponse
 from app.services import survey
 from tests.conftest import csrf_token
-from tests.helpers import count, database
+from tests.helpers import agency_id, count, database
 from tests.survey_fixtures import TODAY, _period, _unit
 from tests.test_survey_ikm import HAND_MADE, history  # noqa: F401  (the hand-made period, 75.46)
 
@@ -64,6 +64,9 @@ def test_the_printed_weight_changes_the_periods_from_its_date_only(app, as_user,
     assert _value(app, skm["history_unit_id"], skm["periods"]["history"]) == before_history
     page = client.get(f"/ikm/unit/{coming_period['unit_id']}/{coming_period['period_id']}").get_data(as_text=True)
     assert re.search(r'id="ikm-policy">[^<]*0[.,]11', page) and "74,71" in page
+    agency_page = client.get(f"/ikm/agency/{agency_id('DINKES')}?start={LATER + dt.timedelta(days=1)}"
+                             f"&end={LATER + dt.timedelta(days=90)}").get_data(as_text=True)
+    assert re.search(r'id="ikm-policy">[^<]*0[.,]11', agency_page) and "74,71" in agency_page
     with database() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "PolicySetting")
                                 .order_by(AuditEntry.id.desc())).first()

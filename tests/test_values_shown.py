@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from app.models import Employee, UserAccount
+from app.models import Employee, Rank, UserAccount
 from app.models.audit import AuditEntry, utcnow
 from app.models.planning import OrganizationIndicator
 from app.services.audit import append_entries
@@ -59,7 +59,8 @@ def test_roles_lock_out_password_rule_and_no_groups_in_english(role_manager, app
         listed = text_of(browser.get("/users/list/"))
         assert "Agency administrator, Employee" in listed and "[Agency Admin" not in listed
         shown = text_of(browser.get(f"/users/show/{user_id}"))
-        assert "Locked until 2 January 2099 11.04" in shown  # 03:04 UTC is 11:04 in Tanjung Selor (WITA)
+        # 03:04 UTC is 11:04 in Tanjung Selor, named as Indonesia names its zone also in English (not "+0800").
+        assert "Locked until 2 January 2099 11.04 WITA" in shown
     finally:
         with database() as session:
             session.execute(update(UserAccount).where(UserAccount.id == user_id).values(locked_until=None))
@@ -106,10 +107,12 @@ def test_survey_periods_are_named_in_words(app, as_user):
 def test_the_audit_log_names_actions_records_and_fields(app, as_user):
     with database() as session:
         employee = session.scalars(select(Employee).order_by(Employee.id)).first()
+        before_rank, after_rank = (str(session.get(Rank, rank_id)) for rank_id in (9, 10))
         append_entries(session.connection(), [{
             "created_at": utcnow(), "user_id": None, "username": "hr.bkpsdm", "ip_address": "10.0.0.1",
             "action": "update", "entity": "Employee", "entity_id": str(employee.id), "summary": str(employee),
-            "changes": {"rank_id": {"before": 9, "after": 10}, "tmt_position": {"before": None, "after": "2026-12-02"},
+            "changes": {"rank_id": {"before": 9, "after": 10}, "unit_id": {"before": 999999, "after": None},
+                        "tmt_position": {"before": None, "after": "2026-12-02"},
                         "active": {"before": True, "after": False}}}])
         session.commit()
         entry_id = session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()))
@@ -118,5 +121,35 @@ def test_the_audit_log_names_actions_records_and_fields(app, as_user):
     assert "Sign-in" in listed and "User account" in listed and ">login<" not in re.sub(r"\s+", "", listed)
     assert not re.search(r"\d\d:\d\d:\d\d\.\d+", listed) and "(UTC)" not in listed
     shown = text_of(browser.get(f"/auditentryview/show/{entry_id}"))
-    assert "Rank: 9 → 10" in shown and "TMT position: – → 2 December 2026" in shown
+    assert f"Rank: {before_rank} → {after_rank}" in shown and "TMT position: – → 2 December 2026" in shown
+    assert "Unit: deleted record (id 999999) → –" in shown
     assert "Active: Yes → No" in shown and "rank_id" not in shown
+
+
+def test_a_row_created_by_its_keys_is_named_in_the_audit_log_by_its_relations(app):
+    from app.models.activity import OutreachAttendance, OutreachEvent
+
+    with database() as session:
+        employee = session.scalars(select(Employee).order_by(Employee.id)).first()
+        name = str(employee)
+        event = OutreachEvent(agency_id=employee.agency_id, date=dt.date(2026, 11, 30), topic="Uji nama jejak audit")
+        session.add(event)
+        session.flush()
+        session.add(OutreachAttendance(event_id=event.id, agency_id=employee.agency_id, employee_id=employee.id))
+        session.commit()
+        summary = session.scalar(select(AuditEntry.summary).where(AuditEntry.entity == "OutreachAttendance")
+                                 .order_by(AuditEntry.id.desc()))
+    assert summary == f"2026-11-30 Uji nama jejak audit: {name}"  # was "…: None"
+
+
+def test_the_pending_skp_filter_offers_the_status_by_its_word(as_user):
+    page = text_of(as_user("penilai.disdik").get("/workplanview/list/?_flt_3_status=submitted"))
+    # The search form (rendered into the page's filter script) is a choice of words, the code only its value:
+    # the filter row reads "Diajukan", not "submitted" in a text box.
+    assert r'\u003coption value=\"submitted\"\u003eDiajukan\u003c/option\u003e' in page
+
+
+def test_a_generated_list_names_each_cell_for_its_card_on_a_phone(as_user):
+    page = text_of(as_user("admin.disdik").get("/employeeview/list/"))
+    assert 'class="table table-bordered table-hover sk-cards"' in page
+    assert re.search(r'<td data-label="Nama">\s*[^<\s]', page)  # the card reads "NAMA" above the value

@@ -293,7 +293,7 @@ def test_nobody_nominates_themselves_on_the_api_or_the_form(api_as, as_user, nom
     assert answer.status_code == 400 and "cannot nominate yourself" in answer.json["message"]
     browser = english_browser(as_user("hr.bkpsdm"))
     page = browser.post("/awards/nominate", follow_redirects=True, data={
-        "csrf_token": csrf_token(browser, "/awards/candidates"), "award_type": _award_type(), "period": "2026",
+        "csrf_token": csrf_token(browser, "/awards/candidates"), "award_type_id": _award_type(), "period": "2026",
         "nip": hr_nip, "justification": "Inovasi saya"}).get_data(as_text=True)
     assert "cannot nominate yourself" in page
     assert (count(Nomination, employee_id=me), count(Nomination, employee_id=hr)) == before
@@ -323,10 +323,11 @@ def test_an_hr_administrator_does_not_decide_on_a_nomination_of_themselves(api_a
         "name": "reject", "note": "tidak perlu", "csrf_token": csrf_token(browser, "/awards/candidates")})
     assert "nomination of yourself" in acted.get_data(as_text=True)
     assert count(Nomination, id=pk, status="nominated") == 1
-    # Another HR-level administrator decides (here the one who nominated: rejecting is open to them, approving
-    # is not — four eyes, below).
-    assert admin.post(f"/api/v1/recognition/nominations/{pk}/reject", headers=admin_headers,
-                      json={"note": "Diusulkan ulang tahun depan"}).status_code == 200
+    # The other HR-level administrator nominated it, so neither of the two demo administrators decides it.
+    nominator = InEnglish(admin).post(f"/api/v1/recognition/nominations/{pk}/reject", headers=admin_headers,
+                                      json={"note": "Diusulkan ulang tahun depan"})
+    assert nominator.status_code == 400 and "You nominated this candidate" in nominator.json["message"]
+    assert count(Nomination, id=pk, status="nominated") == 1
 
 
 def _unit_id(code):
@@ -334,32 +335,64 @@ def _unit_id(code):
         return session.scalar(select(Unit.id).where(Unit.code == code))
 
 
-def test_four_eyes_whoever_nominated_neither_approves_nor_awards(api_as, as_user, nominations):
-    hr, hr_headers = api_as("hr.bkpsdm")
-    made = hr.post("/api/v1/recognition/nominations", headers=hr_headers, json={
+def _decide(client, headers, pk, act, **body):
+    return InEnglish(client).post(f"/api/v1/recognition/nominations/{pk}/{act}", headers=headers, json=body)
+
+
+DECREE = {"decree_number": "800/17/BKPSDM/2026", "decree_date": "2026-11-20"}
+
+
+def _version(pk):
+    with database() as session:
+        return session.get(Nomination, pk).row_version
+
+
+def _nominate_pegawai_dinkes(client, headers, nominations) -> dict:
+    """pegawai.dinkes nominated by the account behind ``client``: the nomination's JSON."""
+    made = client.post("/api/v1/recognition/nominations", headers=headers, json={
         "award_type_id": _award_type(), "period": "2026", "employee_id": employee_of("pegawai.dinkes")[0],
         "justification": "Layanan jemput bola"})
     assert made.status_code == 200, made.get_data(as_text=True)
-    pk = made.json["result"]["id"]
-    nominations.append(pk)
-    refused = InEnglish(hr).post(f"/api/v1/recognition/nominations/{pk}/approve", headers=hr_headers)
-    assert refused.status_code == 400 and "You nominated this candidate" in refused.json["message"]
+    nominations.append(made.json["result"]["id"])
+    return made.json["result"]
+
+
+def test_four_eyes_whoever_nominated_neither_approves_nor_rejects_nor_awards(api_as, as_user, nominations):
+    hr, hr_headers = api_as("hr.bkpsdm")
+    made = _nominate_pegawai_dinkes(hr, hr_headers, nominations)
+    pk = made["id"]
+    for act, body in (("approve", {}), ("reject", {"note": "Saya tarik kembali"})):
+        refused = _decide(hr, hr_headers, pk, act, **body)
+        assert refused.status_code == 400 and "You nominated this candidate" in refused.json["message"], act
     browser = english_browser(as_user("hr.bkpsdm"))
     page = browser.get(f"/awards/nomination/{pk}").get_data(as_text=True)
-    assert 'value="approve"' not in page and "another HR administrator approves" in page
-    acted = browser.post(f"/awards/nomination/{pk}/act", follow_redirects=True, data={
-        "name": "approve", "csrf_token": csrf_token(browser, "/awards/candidates")})
-    assert "You nominated this candidate" in acted.get_data(as_text=True)
+    assert 'value="approve"' not in page and 'value="reject"' not in page
+    assert "another HR administrator approves or rejects" in page
+    for act, data in (("approve", {}), ("reject", {"note": "Saya tarik kembali"})):
+        acted = browser.post(f"/awards/nomination/{pk}/act", follow_redirects=True, data={
+            "name": act, "row_version": made["row_version"], **data,
+            "csrf_token": csrf_token(browser, "/awards/candidates")})
+        assert "You nominated this candidate" in acted.get_data(as_text=True), act
     assert count(Nomination, id=pk, status="nominated") == 1
-    # A second person approves; the nominator may not award it either, the second person may.
-    admin, admin_headers = api_as("admin")
-    assert admin.post(f"/api/v1/recognition/nominations/{pk}/approve", headers=admin_headers).status_code == 200
-    decree = {"decree_number": "800/17/BKPSDM/2026", "decree_date": "2026-11-20"}
-    refused = InEnglish(hr).post(f"/api/v1/recognition/nominations/{pk}/award", headers=hr_headers, json=decree)
-    assert refused.status_code == 400 and "You nominated this candidate" in refused.json["message"]
+
+
+def test_four_eyes_whoever_approved_does_not_award(api_as, as_user, nominations):
+    pk = _nominate_pegawai_dinkes(*api_as("admin.dinkes"), nominations)["id"]
+    hr, hr_headers = api_as("hr.bkpsdm")
+    assert _decide(hr, hr_headers, pk, "approve").status_code == 200
+    refused = _decide(hr, hr_headers, pk, "award", **DECREE)
+    assert refused.status_code == 400 and "You approved this nomination" in refused.json["message"]
+    browser = english_browser(as_user("hr.bkpsdm"))
+    page = browser.get(f"/awards/nomination/{pk}").get_data(as_text=True)
+    assert 'value="award"' not in page and "another HR administrator grants the award" in page
+    assert 'value="reject"' in page  # the approver may still withdraw the approval before the award
+    acted = browser.post(f"/awards/nomination/{pk}/act", follow_redirects=True, data={
+        "name": "award", "row_version": _version(pk), **DECREE, "csrf_token": csrf_token(browser, "/awards/candidates")})
+    assert "You approved this nomination" in acted.get_data(as_text=True)
     assert count(Nomination, id=pk, status="approved") == 1
-    assert admin.post(f"/api/v1/recognition/nominations/{pk}/award", headers=admin_headers,
-                      json=decree).status_code == 200
+    admin, admin_headers = api_as("admin")  # the second HR-level person grants it
+    assert _decide(admin, admin_headers, pk, "award", **DECREE).status_code == 200
+    assert count(Nomination, id=pk, status="awarded") == 1
 
 
 def test_nobody_nominates_their_own_unit(api_as, as_user, nominations):
@@ -372,7 +405,7 @@ def test_nobody_nominates_their_own_unit(api_as, as_user, nominations):
     assert answer.status_code == 400 and "cannot nominate your own unit" in answer.json["message"]
     browser = english_browser(as_user("admin.dinkes"))
     page = browser.post("/awards/nominate", follow_redirects=True, data={
-        "csrf_token": csrf_token(browser, "/awards/candidates"), "award_type": body["award_type_id"],
+        "csrf_token": csrf_token(browser, "/awards/candidates"), "award_type_id": body["award_type_id"],
         "period": "2026", "unit_id": own, "justification": body["justification"],
         "exception_reason": body["exception_reason"]}).get_data(as_text=True)
     assert "cannot nominate your own unit" in page

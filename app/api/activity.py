@@ -10,19 +10,19 @@ from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from marshmallow import ValidationError
 
-from app.domain.messages import DomainError
+from app.api.base import AnswersUseCases, ScopedApi
+from app.formatting import translated
 from app.models.activity import DailyActivity
 from app.security.scope import ScopedInterface, scoped_select
+from app.security.writes import ACTIVITY_PERMISSIONS
 from app.extensions import db
 from app.services import activity as activities
-from app.views.activity import ACTIVITY_PERMISSIONS
-from app.views.base import ScopedApi, translated
 
 WRITABLE_COLUMNS = ["activity_date", "start_time", "end_time", "description", "work_result",
                     "result_indicator", "volume", "output_unit", "evidence_link", "note"]
 
 
-class DailyActivityApi(ScopedApi):
+class DailyActivityApi(AnswersUseCases, ScopedApi):
     resource_name = "activity"
     datamodel = ScopedInterface(DailyActivity)
     class_permission_name = "DailyActivity"
@@ -37,16 +37,8 @@ class DailyActivityApi(ScopedApi):
     order_columns = ["activity_date", "id"]
     base_order = ("activity_date", "desc")
 
-    def _refusing(self, answer):
-        """``answer()``, or the refusal of its use-case: 409 for a conflict with the activity's state, else 400."""
-        try:
-            return answer()
-        except activities.ActivityConflict as error:
-            return self.response(409, message=translated(error))
-        except DomainError as error:
-            return self.response_400(message=translated(error))
-
     def _answer(self, work):
+        """The activity's id, status and version at the top of the answer (what a phone client keeps)."""
         def answer():
             item = work()
             return self.response(200, id=item.id, status=item.status, version_id=item.version_id)
@@ -86,12 +78,6 @@ class DailyActivityApi(ScopedApi):
             activities.delete_activity(item)
             return self.response(200, message="OK")
         return self._refusing(answer)
-
-    def _transition(self, pk, service, *args):
-        item = self.datamodel.get(pk)
-        if item is None:
-            return self.response_404()
-        return self._answer(lambda: service(item, *args))
 
     @expose("/<int:pk>/submit", methods=["POST"])
     @protect()

@@ -4,8 +4,10 @@
   ``GET /<pk>`` one (404 out of scope).
 * ``POST /api/v1/dialogue/`` {"employee_id", "held_on", "next_due_on"?, "went_well", "to_improve",
   "topics": [{"work_result_id"?, "text"}], "actions": [{"text", "due_on"}]} records one (the employee's
-  evaluator only); ``PUT /<pk>`` the same fields but employee_id corrects it until the employee responded;
-  ``POST /<pk>/respond`` {"agree": true|false, "note"} — the employee, once (a disagreement needs a note).
+  evaluator only); ``PUT /<pk>`` the same fields but employee_id, and the ``row_version`` read (428 without,
+  409 with what changed when it is old), corrects it until the employee responded;
+  ``POST /<pk>/respond`` {"agree": true|false, "note", "row_version"?} — the employee, once (a disagreement
+  needs a note; 409 when the evaluator corrected the dialogue after the version sent).
 * ``POST /api/v1/dialogue/request`` {"employee_id", "note"} — the employee or their evaluator asks for one.
 * ``PUT /api/v1/dialogue/cadence/<employee_id>`` {"cadence_months": 1–12} — the evaluator.
 * ``GET /api/v1/dialogue/summary?employee_id=1&employee_id=2`` — last and next date, overdue, feedback count;
@@ -25,18 +27,20 @@ from __future__ import annotations
 
 from flask import g, request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
+from flask_babel import gettext
 
+from app.api.base import AnswersUseCases
 from app.domain.messages import N_, DomainError
 from app.extensions import db
+from app.formatting import translated
 from app.models import Agency, Employee
 from app.models.dialogue import PerformanceDialogue, PerformanceFeedback
 from app.models.evaluation import Evaluation
+from app.models.versioning import VERSION_FIELD
+from app.notifications import notification_link, notification_text
 from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, current_scope, scoped_select
 from app.services import dialogue as dialogues
-from app.services.transaction import ConcurrentChange
-from app.views.base import translated
-from app.views.dialogue import notification_link, notification_text
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -55,7 +59,7 @@ def dialogue_json(dialogue: PerformanceDialogue) -> dict:
         "went_well": dialogue.went_well, "to_improve": dialogue.to_improve, "status": dialogue.status,
         "status_label": dialogue.status_label, "employee_note": dialogue.employee_note,
         "responded_at": dialogue.responded_at.isoformat() if dialogue.responded_at else None,
-        "version": dialogue.version,
+        VERSION_FIELD: dialogue.row_version,
         "topics": [{"work_result_id": t.work_result_id, "text": t.text} for t in dialogue.topics],
         "actions": [{"text": a.text, "due_on": _day(a.due_on)} for a in dialogue.actions],
     }
@@ -82,25 +86,18 @@ def _content(body: dict) -> dialogues.DialogueContent:
                                      topics=tuple(body.get("topics") or ()), actions=tuple(body.get("actions") or ()))
 
 
-class DialogueApi(BaseApi):
+class DialogueApi(AnswersUseCases, BaseApi):
     resource_name = "dialogue"
     class_permission_name = "Dialogue"
     method_permission_name = {"list_dialogues": "read", "get_dialogue": "read", "record": "write",
                               "update": "write", "respond": "write", "request_dialogue": "write",
                               "cadence": "write", "summary": "read", "team": "read", "overdue": "read",
                               "list_feedback": "read", "feedback": "write", "evaluation_feedback": "read"}
+    answer_shape = staticmethod(dialogue_json)
 
     def _body(self) -> dict:
         body = request.get_json(silent=True)
         return body if isinstance(body, dict) else {}
-
-    def _answer(self, work, shape=dialogue_json, status=200):
-        try:
-            return self.response(status, result=shape(work()))
-        except ConcurrentChange as error:
-            return self.response(409, message=translated(error))
-        except DomainError as error:
-            return self.response_400(message=translated(error))
 
     def _employee(self, value):
         number = parse_whole_number(value) if not isinstance(value, bool) else None
@@ -145,7 +142,12 @@ class DialogueApi(BaseApi):
         if dialogue is None:
             return self.response_404()
         body = self._body()
-        return self._answer(lambda: dialogues.update_dialogue(dialogue, _content(body)))
+        if VERSION_FIELD not in body:
+            return self.response(428, message=gettext(
+                "Send the row_version you read (GET /api/v1/%(resource)s/%(id)s) with every change, so that no "
+                "one else's change is overwritten unseen.", resource=self.resource_name, id=pk))
+        opened = body[VERSION_FIELD] if type(body[VERSION_FIELD]) is int else None
+        return self._answer(lambda: dialogues.update_dialogue(dialogue, _content(body), opened_version=opened))
 
     @expose("/<int:pk>/respond", methods=["POST"])
     @protect()
@@ -158,7 +160,10 @@ class DialogueApi(BaseApi):
         if not isinstance(body.get("agree"), bool):
             return self.response_400(message=translated(DomainError(N_(
                 "Say whether you agree (true) or disagree (false)."), field="agree")))
-        return self._answer(lambda: dialogues.respond(dialogue, body["agree"], body.get("note")))
+        # The version the employee read; a client that sends none still loses a race at the write.
+        opened = body.get(VERSION_FIELD, dialogue.row_version)
+        return self._answer(lambda: dialogues.respond(dialogue, body["agree"], body.get("note"),
+                                                      opened_version=opened if type(opened) is int else None))
 
     @expose("/request", methods=["POST"])
     @protect()

@@ -19,15 +19,17 @@ from flask import request
 from flask_babel import gettext
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
+from app.api.base import AnswersUseCases, ScopedApi
 from app.domain.messages import DomainError
 from app.extensions import db
+from app.formatting import translated_rule
 from app.models import Agency
 from app.models.evaluation import Evaluation
 from app.models.planning import Period, WorkPlan
+from app.security import acts
 from app.security.scope import ScopedInterface
+from app.security.writes import READ_WRITE_PERMISSIONS
 from app.services import evaluation as evaluations
-from app.views.base import READ_WRITE_PERMISSIONS, ScopedApi, translated
-from app.views.evaluation import translated_rule
 
 EVALUATION_PERMISSIONS = {**READ_WRITE_PERMISSIONS, "draft": "write", "rate": "write", "realisation": "write",
                           "feedback": "write", "submit": "write", "acknowledge": "write", "finalise": "write",
@@ -67,7 +69,13 @@ def evaluation_json(evaluation: Evaluation, warnings=()) -> dict:
     }
 
 
-class EvaluationApi(ScopedApi):
+def _evaluation_answer(result) -> dict:
+    """A use-case's evaluation, or (evaluation, its curve warnings) for a rating."""
+    evaluation, warnings = result if isinstance(result, tuple) else (result, ())
+    return evaluation_json(evaluation, warnings)
+
+
+class EvaluationApi(AnswersUseCases, ScopedApi):
     resource_name = "evaluation"
     datamodel = ScopedInterface(Evaluation)
     class_permission_name = "Evaluation"
@@ -79,16 +87,7 @@ class EvaluationApi(ScopedApi):
                                    "work_result_rating", "behaviour_rating", "predikat"]
     search_columns = ["status", "kind", "version"]
     order_columns = ["id", "window_start"]
-
-    def _answer(self, work):
-        try:
-            result = work()
-            evaluation, warnings = result if isinstance(result, tuple) else (result, ())
-            return self.response(200, result=evaluation_json(evaluation, warnings))
-        except evaluations.ConcurrentChange as error:
-            return self.response(409, message=translated(error))
-        except DomainError as error:
-            return self.response_400(message=translated(error))
+    answer_shape = staticmethod(_evaluation_answer)
 
     def _with(self, pk, work):
         evaluation = self.datamodel.get(pk)
@@ -202,6 +201,7 @@ def distribution_json(distribution) -> dict:
         "shares": {str(int(p)): str(share) for p, share in distribution.shares.items()},
         "ok": verdict.ok if verdict else None,
         "override": distribution.override.reason if distribution.override else None,
+        "policy": {"curve_rounding": distribution.rounding},
         "bounds": [{
             "description": gettext(str(r.bound.description)), "kind": str(r.bound.kind), "limit": r.limit,
             "actual": r.actual, "gap": r.gap, "ok": r.ok,
@@ -217,7 +217,7 @@ class DistributionApi(BaseApi):
 
     def _agency_period(self, agency_id, period_id):
         agency, period = db.session.get(Agency, agency_id), db.session.get(Period, period_id)
-        if agency is None or period is None or not evaluations.may_see_distribution(agency):
+        if agency is None or period is None or not acts.may_see_distribution(agency):
             return None
         return agency, period
 

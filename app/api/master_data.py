@@ -3,10 +3,10 @@
 Optional relations are listed by their id column: FAB selects dotted columns
 (``parent.name``) with an inner join, which would hide rows whose relation is empty.
 """
+from app.api.base import ScopedApi
 from app.models import Agency, Employee, Position, Rank, Unit
 from app.security.scope import ScopedInterface
 from app.services import master_data
-from app.views.base import ScopedApi
 
 READ_ONLY_METHODS = {"get", "get_list", "info"}
 

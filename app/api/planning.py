@@ -12,17 +12,16 @@
 from flask import request
 from flask_appbuilder.api import expose, protect, safe
 
-from app.domain.messages import DomainError
+from app.api.base import AnswersUseCases, ScopedApi
 from app.extensions import db
 from app.models import Employee
 from app.models.planning import OrganizationIndicator, Period, ResultIndicator, WorkPlan, WorkResult
 from app.security.scope import ScopedInterface, current_scope
+from app.security.writes import PLAN_PERMISSIONS, WrittenByTheirPeople
 from app.services import planning
-from app.views.base import ScopedApi, translated
-from app.views.planning import PLAN_PERMISSIONS, PlanningWrites
 
 
-class IndicatorApi(PlanningWrites, ScopedApi):
+class IndicatorApi(WrittenByTheirPeople, ScopedApi):
     resource_name = "indicator"
     datamodel = ScopedInterface(OrganizationIndicator)
     class_permission_name = "OrganizationIndicator"
@@ -65,7 +64,7 @@ def plan_json(plan: WorkPlan) -> dict:
     }
 
 
-class WorkPlanApi(ScopedApi):
+class WorkPlanApi(AnswersUseCases, ScopedApi):
     resource_name = "workplan"
     datamodel = ScopedInterface(WorkPlan)
     class_permission_name = "WorkPlan"
@@ -78,20 +77,7 @@ class WorkPlanApi(ScopedApi):
                                    "previous_version_id", "return_note"]
     search_columns = ["status", "period", "version"]
     order_columns = ["id", "version"]
-
-    def _answer(self, work):
-        try:
-            return self.response(200, result=plan_json(work()))
-        except planning.ConcurrentChange as error:
-            return self.response(409, message=translated(error))
-        except DomainError as error:
-            return self.response_400(message=translated(error))
-
-    def _transition(self, pk, service, *args):
-        plan = self.datamodel.get(pk)
-        if plan is None:
-            return self.response_404()
-        return self._answer(lambda: service(plan, *args))
+    answer_shape = staticmethod(plan_json)
 
     @expose("/<int:pk>/full", methods=["GET"])
     @protect()
@@ -138,7 +124,7 @@ class WorkPlanApi(ScopedApi):
         return self._transition(pk, planning.revise)
 
 
-class WorkResultApi(PlanningWrites, ScopedApi):
+class WorkResultApi(WrittenByTheirPeople, ScopedApi):
     resource_name = "workresult"
     datamodel = ScopedInterface(WorkResult)
     class_permission_name = "WorkPlan"
@@ -155,7 +141,7 @@ class WorkResultApi(PlanningWrites, ScopedApi):
     delete_checks = (planning.check_result_deletable,)
 
 
-class ResultIndicatorApi(PlanningWrites, ScopedApi):
+class ResultIndicatorApi(WrittenByTheirPeople, ScopedApi):
     resource_name = "resultindicator"
     datamodel = ScopedInterface(ResultIndicator)
     class_permission_name = "WorkPlan"

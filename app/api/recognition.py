@@ -3,12 +3,14 @@
 * ``GET /api/v1/recognition/candidates?period=2026&agency=`` — Karya Satya, ASN Berprestasi (month, year) and
   best-unit candidates with their evidence, within the caller's scope.
 * ``GET /api/v1/recognition/nominations?status=`` — nominations the caller may see.
-* ``POST /api/v1/recognition/nominations`` {"award_type_id", "period", "employee_id" | "unit_id",
+* ``POST /api/v1/recognition/nominations`` {"award_type_id", "period", "employee_id" | "nip" | "unit_id",
   "justification", "exception_reason"} — HR Admin, or an Agency Admin within their agencies; never oneself.
 * ``POST /api/v1/recognition/nominations/<id>/approve``, ``/award`` {"decree_number", "decree_date"},
-  ``/reject`` {"note"} — HR Admin, never on a nomination of themselves.
+  ``/reject`` {"note"} — HR Admin, never on a nomination of themselves; four eyes (app.security.acts). Each
+  may send the ``row_version`` the decision was taken on (every nomination's JSON carries it).
 400 {"message"} on refusal (duplicate for the period, ineligible without exception, wrong step), 404 out of scope,
-409 when another decision on the nomination was saved at the same moment (of an award and a rejection, one wins).
+409 when another decision on the nomination was saved at the same moment (of an award and a rejection, one wins)
+or after the ``row_version`` sent: {"message", "row_version", "changed", "changed_by"}.
 """
 import datetime as dt
 
@@ -16,16 +18,16 @@ from flask import request
 from flask_babel import gettext
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
+from app.api.base import AnswersUseCases
 from app.domain.messages import N_, DomainError
 from app.extensions import db
-from app.models import Employee, Unit
-from app.models.recognition import AwardType, Nomination
+from app.formatting import translated
+from app.models.recognition import Nomination
+from app.models.versioning import VERSION_FIELD
 from app.parsing import parse_whole_number
 from app.security.scope import scoped_select
 from app.services import recognition
 from app.services.activity import today
-from app.services.transaction import ConcurrentChange
-from app.views.base import translated
 
 
 def nomination_json(row: Nomination) -> dict:
@@ -39,7 +41,16 @@ def nomination_json(row: Nomination) -> dict:
             "justification": row.justification, "exception_reason": row.exception_reason,
             "decree_number": row.decree_number,
             "decree_date": row.decree_date.isoformat() if row.decree_date else None, "note": row.note,
-            "certificate": f"/documents/award_certificate/{row.id}" if awarded else None}
+            "certificate": f"/documents/award_certificate/{row.id}" if awarded else None,
+            VERSION_FIELD: row.row_version}
+
+
+def opened_version(nomination: Nomination, body: dict) -> int | None:
+    """The version a decision was taken on: the ``row_version`` the client sent (not a whole number: None, which
+    is refused), else the one just read, so that a client that sends none still loses a race at the write."""
+    if VERSION_FIELD not in body:
+        return nomination.row_version
+    return body[VERSION_FIELD] if type(body[VERSION_FIELD]) is int else None
 
 
 def candidate_json(candidate) -> dict:
@@ -52,19 +63,12 @@ def candidate_json(candidate) -> dict:
             "score": float(candidate.score) if candidate.score is not None else None}
 
 
-class RecognitionApi(BaseApi):
+class RecognitionApi(AnswersUseCases, BaseApi):
     resource_name = "recognition"
     class_permission_name = "Recognition"
     method_permission_name = {"candidates": "read", "list_nominations": "read", "nominate": "write",
                               "approve": "write", "award": "write", "reject": "write"}
-
-    def _answer(self, work):
-        try:
-            return self.response(200, result=nomination_json(work()))
-        except ConcurrentChange as error:  # another decision on this nomination was saved first
-            return self.response(409, message=translated(error))
-        except DomainError as error:
-            return self.response_400(message=translated(error))
+    answer_shape = staticmethod(nomination_json)
 
     @expose("/candidates", methods=["GET"])
     @protect()
@@ -88,18 +92,11 @@ class RecognitionApi(BaseApi):
     @protect()
     @safe
     def nominate(self):
-        body = request.get_json(silent=True) or {}
-        award_type = db.session.get(AwardType, parse_whole_number(body.get("award_type_id")) or 0)
-        employee_id, unit_id = parse_whole_number(body.get("employee_id")), parse_whole_number(body.get("unit_id"))
-        employee = db.session.scalar(scoped_select(Employee).where(Employee.id == employee_id)) if employee_id else None
-        unit = db.session.scalar(scoped_select(Unit).where(Unit.id == unit_id)) if unit_id else None
-        if award_type is None:
-            return self.response_400(message=gettext(N_("Choose the award type")))
-        if (employee_id and employee is None) or (unit_id and unit is None):
+        body = request.get_json(silent=True)
+        try:
+            return self._answer(lambda: recognition.nominate_as_asked(body if isinstance(body, dict) else {}))
+        except recognition.RecipientNotFound:
             return self.response_404()
-        return self._answer(lambda: recognition.nominate(
-            award_type, str(body.get("period") or ""), str(body.get("justification") or ""), employee=employee,
-            unit=unit, exception_reason=str(body.get("exception_reason") or "")))
 
     def _with(self, pk, work):
         nomination = db.session.scalar(scoped_select(Nomination).where(Nomination.id == pk))
@@ -111,7 +108,8 @@ class RecognitionApi(BaseApi):
     @protect()
     @safe
     def approve(self, pk):
-        return self._with(pk, lambda nomination, body: recognition.approve(nomination))
+        return self._with(pk, lambda nomination, body: recognition.approve(
+            nomination, opened_version=opened_version(nomination, body)))
 
     @expose("/nominations/<int:pk>/award", methods=["POST"])
     @protect()
@@ -122,14 +120,16 @@ class RecognitionApi(BaseApi):
                 decree_date = dt.date.fromisoformat(str(body["decree_date"])) if body.get("decree_date") else None
             except ValueError:
                 raise DomainError(N_("Give the date as YYYY-MM-DD"), field="decree_date") from None
-            return recognition.award(nomination, str(body.get("decree_number") or ""), decree_date)
+            return recognition.award(nomination, str(body.get("decree_number") or ""), decree_date,
+                                     opened_version=opened_version(nomination, body))
         return self._with(pk, work)
 
     @expose("/nominations/<int:pk>/reject", methods=["POST"])
     @protect()
     @safe
     def reject(self, pk):
-        return self._with(pk, lambda nomination, body: recognition.reject(nomination, str(body.get("note") or "")))
+        return self._with(pk, lambda nomination, body: recognition.reject(
+            nomination, str(body.get("note") or ""), opened_version=opened_version(nomination, body)))
 
 
 RECOGNITION_APIS = (RecognitionApi,)

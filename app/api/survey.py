@@ -1,15 +1,18 @@
 """REST resources of the SKM survey: /api/v1/ikm/<unit_id>/<period_id> (the report as JSON),
 /api/v1/surveyperiod/, /api/v1/improvementplan/ and /api/v1/surveykiosk/ (CRUD in the user's agencies;
-a kiosk's one-time registration link from POST /api/v1/surveykiosk/<id>/registration)."""
+a kiosk's one-time registration link from POST /api/v1/surveykiosk/<id>/registration), and HR Admin's
+/api/v1/policysetting/ (list, add, delete; GET …/in-force: every policy's value today)."""
 from flask import url_for
 from flask_appbuilder.api import BaseApi, expose
 from flask_appbuilder.security.decorators import protect
 
+from app.api.base import ScopedApi
 from app.domain.messages import DomainError
+from app.formatting import translated
+from app.models.policy import PolicySetting
 from app.models.survey import ImprovementPlan, SurveyKiosk, SurveyPeriod
 from app.security.scope import ScopedInterface
-from app.services import survey
-from app.views.base import ScopedApi, translated
+from app.services import policy, survey
 
 
 class IkmApi(BaseApi):
@@ -101,3 +104,30 @@ class SurveyKioskApi(ScopedApi):
             return self.response_400(message=translated(error))
         return self.response(200, id=kiosk.id, registration_code=code,
                              link=url_for("public_survey.kiosk_registration", code=code, _external=True))
+
+
+class PolicySettingApi(ScopedApi):
+    """HR Admin's policy settings (RULES.md "(policy)"); never edited: a new value is a new setting."""
+
+    resource_name = "policysetting"
+    datamodel = ScopedInterface(PolicySetting)
+    class_permission_name = "PolicySetting"
+    method_permission_name = {**ScopedApi.method_permission_name, "in_force": "read"}
+    include_route_methods = {"get", "get_list", "post", "delete", "info", "in_force"}
+    list_columns = show_columns = ["id", "key", "value", "effective_from", "reason"]
+    add_columns = ["key", "value", "effective_from", "reason"]
+    search_columns = ["key", "effective_from"]
+    order_columns = ["key", "effective_from"]
+    validators = (policy.check_policy_setting,)
+    delete_checks = (policy.check_policy_setting_deletable,)
+
+    @expose("/in-force", methods=["GET"])
+    @protect()
+    def in_force(self):
+        """Every policy with its value today, since when (null: the regulation's default) and its rule.
+        ---
+        get:
+          responses:
+            200: {description: "{result: [{key, value, since, default, rule}]}"}
+        """
+        return self.response(200, result=[row.as_dict() for row in policy.policies_in_force(survey.local_today())])

@@ -15,6 +15,7 @@ import datetime as dt
 from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
+from app.api.base import AnswersUseCases, ScopedApi
 from app.domain.messages import N_, DomainError
 from app.extensions import db
 from app.models import Employee
@@ -23,7 +24,6 @@ from app.parsing import parse_whole_number, parse_year
 from app.security.scope import ScopedInterface, current_scope, scoped_select
 from app.services import training
 from app.services.activity import today
-from app.views.base import ScopedApi, translated
 
 
 def _number(value):
@@ -66,17 +66,11 @@ class TrainingProgrammeApi(ScopedApi):
     validators = (training.check_programme,)
 
 
-class TrainingApi(BaseApi):
+class TrainingApi(AnswersUseCases, BaseApi):
     resource_name = "training"
     class_permission_name = "Training"
     method_permission_name = {"mine": "read", "compliance": "read", "participation": "write", "ask": "write",
                               "decide": "write"}
-
-    def _answer(self, work, as_json):
-        try:
-            return self.response(200, result=as_json(work()))
-        except DomainError as error:
-            return self.response_400(message=translated(error))
 
     @expose("/mine", methods=["GET"])
     @protect()

@@ -6,7 +6,6 @@ context. A subject outside the reader's scope is reported as not found, never re
 """
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,15 +57,9 @@ class DocumentKind:
 
 
 _KINDS: dict[str, DocumentKind] = {}
-# The modules that register kinds, imported on first use so that every process (web, CLI, Celery
-# worker) knows all of them whatever it imported first.
-_KIND_MODULES = ("app.documents.kinds", "app.documents.award_certificate", "app.documents.employee_performance")
-
-
-def _registered() -> dict[str, DocumentKind]:
-    for module in _KIND_MODULES:
-        importlib.import_module(module)
-    return _KINDS
+# Filled by the use-case modules of each area (app.services.document_kinds, award_certificate,
+# employee_performance_document) when they are imported: create_app imports them, so every process (web, CLI,
+# Celery worker) knows every kind.
 
 
 def register(kind: DocumentKind) -> DocumentKind:
@@ -78,13 +71,13 @@ def register(kind: DocumentKind) -> DocumentKind:
 
 def kind_of(code: str) -> DocumentKind:
     try:
-        return _registered()[code]
+        return _KINDS[code]
     except KeyError:
         raise LookupError(code) from None
 
 
 def kinds() -> tuple[DocumentKind, ...]:
-    return tuple(_registered().values())
+    return tuple(_KINDS.values())
 
 
 def load_subject(code: str, key: str, scope: UserScope) -> tuple[DocumentKind, DocumentSubject]:

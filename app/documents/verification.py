@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -45,6 +46,18 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _outside_running_loop(function, *args, **kwargs):
+    """Call ``function`` — which runs ``asyncio.run`` inside (pyHanko's synchronous wrappers do) — also from a
+    thread whose event loop is marked running, where ``asyncio.run`` refuses: Playwright's sync API marks its
+    loop so between calls, as would any asynchronous caller. There it runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(function, *args, **kwargs).result()
+
+
 def trust_roots() -> list:
     """The configured trust anchors (PEM files); a missing file is logged and skipped."""
     roots = []
@@ -73,7 +86,7 @@ def signature_is_sound(pdf: bytes) -> bool:
         if not signatures:
             return False
         context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False, revocation_mode="soft-fail")
-        status = validate_pdf_signature(signatures[-1], context)
+        status = _outside_running_loop(validate_pdf_signature, signatures[-1], context)
     except Exception as error:  # noqa: BLE001 — uploaded bytes may break the parser anywhere: not genuine
         log.info("signature validation failed: %r", error)
         return False
@@ -90,7 +103,7 @@ def certificate_is_trusted(certificate, chain) -> bool:
         validation_context=ValidationContext(trust_roots=trust_roots(), allow_fetching=False,
                                              revocation_mode="soft-fail"))
     try:
-        asyncio.run(validator.async_validate_path())
+        _outside_running_loop(asyncio.run, validator.async_validate_path())
     except (PathBuildingError, PathValidationError):
         return False
     return True

@@ -1,6 +1,7 @@
 """Achievement (capaian) of an indicator against its target, and the older numeric score (§4)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
 
@@ -97,3 +98,20 @@ def numeric_score(capaian_percent: Number, *, round_first: bool = True) -> Decim
     if c >= 0:
         return 49 * c / 59
     return Decimal(0)
+
+
+def plan_progress(volumes_and_targets: Iterable[tuple[Number, Number]]) -> Decimal | None:
+    """How far an SKP has come, in percent, as the leaders' table ranks employees (issue 19).
+
+    The mean, over the plan's quantity (kuantitas) indicators with a target above zero, of approved
+    volume ÷ target, each share capped at 100 % (policy: as the dashboard's unit achievement, so that one
+    over-achieved RHK cannot hide a lagging one), rounded half up to 2 decimals (policy: the precision the
+    table shows and sorts by). None when the plan has no such indicator. This is progress toward the
+    targets during the year, not the capaian of an evaluation (``achievement``, RULES §4).
+    """
+    pairs = [(to_decimal(volume, field="realisation"), to_decimal(target, field="target"))
+             for volume, target in volumes_and_targets]
+    shares = [min(volume / target, Decimal(1)) for volume, target in pairs if target > 0]
+    if not shares:
+        return None
+    return round_half_up(sum(shares) * HUNDRED / len(shares), 2)

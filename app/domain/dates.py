@@ -22,3 +22,18 @@ def completed_years(start: date, on: date) -> int:
     if years > 0 and anniversary(start, years) > on:
         years -= 1
     return max(years, 0)
+
+
+MONTHS_OF_PART = {"QUARTER": 3, "SEMESTER": 6, "YEAR": 12}
+
+
+def part_of_year(kind: str, start: date, end: date) -> int | None:
+    """The number of the quarter (1–4), semester (1–2) or year (1) that ``start``–``end`` covers exactly, or
+    None when the dates are not that calendar part (Indonesians name a period "Triwulan IV 2026" or
+    "Semester I 2026" only when it is one; PermenPANRB 14/2017 reports per quarter, semester or year)."""
+    months = MONTHS_OF_PART.get(kind)
+    if months is None or start.day != 1 or (start.month - 1) % months or end.year != start.year:
+        return None
+    last_month = start.month + months - 1
+    following = date(start.year + 1, 1, 1) if last_month == 12 else date(start.year, last_month + 1, 1)
+    return (start.month - 1) // months + 1 if (following - end).days == 1 else None

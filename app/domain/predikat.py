@@ -63,9 +63,14 @@ def employee_predikat(work_result: Rating, behaviour: Rating) -> Predikat:
                            coerce_member(Rating, behaviour, field="behaviour")]
 
 
+# (policy) The thresholds of the suggestion below, unless HR Admin sets others (app.domain.policy).
+DEFAULT_ABOVE_FROM_PERCENT = Decimal("110")
+DEFAULT_MEETS_FROM_PERCENT = Decimal("90")
+
+
 def suggest_work_result_rating(achievement_percent: Number, *,
-                               above_from: Number = Decimal("110"),
-                               meets_from: Number = Decimal("90")) -> Rating:
+                               above_from: Number = DEFAULT_ABOVE_FROM_PERCENT,
+                               meets_from: Number = DEFAULT_MEETS_FROM_PERCENT) -> Rating:
     """A suggested work-result rating from an achievement in percent — a suggestion only.
 
     PermenPANRB 6/2022 leaves the work-result rating to the evaluator's

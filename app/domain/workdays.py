@@ -42,3 +42,12 @@ def validate_activity_date(day: date, today: date, holidays: Container[date]) ->
         raise DomainError(N_("The activity date cannot be in the future"), field="date")
     if not is_working_day(day, holidays):
         raise DomainError(N_("The activity date must be a working day"), field="date")
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week: "this week" of the reports runs Monday to today."""
+    return day - timedelta(days=day.weekday())
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)

@@ -12,4 +12,8 @@ from app.models.document_job import DocumentJob, DocumentJobItem  # noqa: F401
 from app.models.document import SignedDocument, SigningCredential  # noqa: F401
 from app.models.dialogue import DialogueSchedule, PerformanceDialogue, PerformanceFeedback  # noqa: F401
 from app.models.notification import Notification  # noqa: F401
+from app.models.attendance import AttendanceMark, AttendanceOutage, AttendancePin, LeaveRecord  # noqa: F401
+from app.models.tpp import TppCalculation, TppObjection, TppRuleSet  # noqa: F401
+from app.models.performance import EmployeePerformanceTotal  # noqa: F401
+from app.models.cycle import CycleDeadline, DeadlineReminder, EvaluationHandOff  # noqa: F401
 from app.models import guards  # noqa: F401  (final evaluations never change)

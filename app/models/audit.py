@@ -10,7 +10,7 @@ nothing else inserts entries or moves the anchor.
 from datetime import datetime, timezone
 
 from flask_appbuilder.models.sqla import Model
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Integer, String
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Integer, String
 
 
 def utcnow():
@@ -20,6 +20,8 @@ def utcnow():
 class AuditEntry(Model):
     __tablename__ = "audit_entry"
     __scope_reference__ = True
+    # A record's history (the changes a stale save is shown, the audit log's record filter), newest first.
+    __table_args__ = (Index("ix_audit_entry_record", "entity", "entity_id", "id"),)
 
     id = Column(Integer, primary_key=True)
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
@@ -27,7 +29,7 @@ class AuditEntry(Model):
     username = Column(String(128))
     ip_address = Column(String(45))
     action = Column(String(30), nullable=False, index=True)
-    entity = Column(String(60), index=True)
+    entity = Column(String(60))
     entity_id = Column(String(40))
     summary = Column(String(255))
     changes = Column(JSON)

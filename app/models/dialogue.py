@@ -18,6 +18,7 @@ from app.models.audit import utcnow
 from app.models.employee import Employee
 from app.models.organization import Agency, choice_label
 from app.models.planning import PlanScope, WorkResult
+from app.models.versioning import Versioned
 
 DIALOGUE_STATUSES = (
     ("recorded", _l("Awaiting the employee's response")),
@@ -53,7 +54,7 @@ class DialogueSchedule(PlanScope, Model):
         return str(self.employee or "")
 
 
-class PerformanceDialogue(PlanScope, Model):
+class PerformanceDialogue(Versioned, PlanScope, Model):
     """One dialogue the evaluator held with the employee: what goes well, what to improve, topics per RHK,
     agreed actions and the agreed next date; the employee acknowledges it, or disagrees with a note."""
 
@@ -70,10 +71,8 @@ class PerformanceDialogue(PlanScope, Model):
     responded_at = Column(DateTime)
     recorded_by_id = Column(Integer, ForeignKey("ab_user.id"))
     created_at = Column(DateTime, nullable=False, default=utcnow)
-    # Optimistic lock: the evaluator's edit and the employee's acknowledgement never both win.
-    version = Column(Integer, nullable=False, default=1, server_default="1")
-
-    __mapper_args__ = {"version_id_col": version}
+    # row_version (Versioned): the evaluator's correction and the employee's acknowledgement are each made
+    # on the version the person read, so neither silently undoes the other.
 
     employee = relationship(Employee, foreign_keys="PerformanceDialogue.employee_id", lazy="selectin")
     evaluator = relationship(Employee, foreign_keys="PerformanceDialogue.evaluator_id", lazy="selectin")

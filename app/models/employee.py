@@ -33,9 +33,11 @@ class Employee(Versioned, Model):
     active = Column(Boolean, nullable=False, default=True)
 
     agency = relationship(Agency, lazy="joined", innerjoin=True)
-    unit = relationship(Unit, lazy="selectin")
-    position = relationship(Position, lazy="selectin")
-    rank = relationship(Rank, lazy="selectin")
+    # Loaded on access, or by the query of a page that shows them (ScopedInterface.listed_relation_loads,
+    # services' loader options): eager here, every employee read anywhere fetched three more tables.
+    unit = relationship(Unit)
+    position = relationship(Position)
+    rank = relationship(Rank)
 
     def __str__(self):
         return f"{self.name} ({self.nip})"

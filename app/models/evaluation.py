@@ -146,10 +146,6 @@ class Feedback(PlanScope, Model):
     def __str__(self):
         return self.text
 
-    @property
-    def target_label(self):
-        return str(self.work_result or self.core_value or "")
-
 
 class CurveOverride(Model):
     """HR Admin's decision to finalise an agency's annual period although its curve is broken, with the reason."""

@@ -115,10 +115,11 @@ class Position(Versioned, Model):
     active = Column(Boolean, nullable=False, default=True)
 
     agency = relationship(Agency, lazy="joined", innerjoin=True)
-    unit = relationship(Unit, lazy="selectin")
-    # Loaded on access: eager loading would fetch the whole chain of superiors of every position listed.
+    # Loaded on access (or by the query of a page that shows them): eager loading fetched the unit and kind of
+    # every position any employee read touched, and would fetch the whole chain of superiors.
+    unit = relationship(Unit)
     parent = relationship("Position", remote_side=[id], lazy="select")
-    kind = relationship(PositionKind, lazy="selectin")
+    kind = relationship(PositionKind)
 
     def __str__(self):
         return self.name

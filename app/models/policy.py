@@ -4,10 +4,25 @@ Reference data written only by HR administrators; every change is in the audit l
 edited: a new choice is a new setting with its own date.
 """
 from flask_appbuilder.models.sqla import Model
-from flask_babel import gettext
+from flask_babel import get_translations, gettext
 from sqlalchemy import Column, Date, Integer, String, UniqueConstraint
 
 from app.domain.policy import POLICIES
+from app.formatting import quantity
+
+
+def policy_value_label(key: str, stored: str) -> str:
+    """A policy's value as a person reads it: the choice's label, or the number with its unit (45 menit)."""
+    known = POLICIES.get(key)
+    if known is None:
+        return stored
+    if known.choices:
+        choice = next((c for c in known.choices if c.code == stored), None)
+        return gettext(choice.label) if choice else stored
+    number = known.value(stored)
+    # The catalogue's plural form without %-formatting: a unit is a plain word or "%".
+    unit = get_translations().ngettext(*known.unit, int(number)) if known.unit else ""
+    return f"{quantity(number)} {unit}".strip()
 
 
 class PolicySetting(Model):
@@ -31,6 +46,4 @@ class PolicySetting(Model):
 
     @property
     def value_label(self) -> str:
-        known = POLICIES.get(self.key)
-        choice = next((c for c in known.choices if c.code == self.value), None) if known else None
-        return gettext(choice.label) if choice else self.value
+        return policy_value_label(self.key, self.value)

@@ -6,8 +6,10 @@ version only the first succeeds; the second one's UPDATE matches no row (StaleDa
 and REST writes also send the version they were opened with, which app.services.versioning compares
 with the stored one: a save based on an older version is refused with what changed meanwhile (409).
 """
-from sqlalchemy import Column, Integer
+from sqlalchemy import Column, Integer, inspect
 from sqlalchemy.orm import declared_attr
+
+VERSION_FIELD = "row_version"  # the name forms and REST bodies carry the version under
 
 
 class Versioned:
@@ -22,6 +24,14 @@ class Versioned:
 
 def is_versioned(model) -> bool:
     return isinstance(model, type) and issubclass(model, Versioned)
+
+
+def relation_of(model, key):
+    """The to-one relationship whose foreign key column is ``key`` (unit_id → unit), or None."""
+    for relation in inspect(model).relationships:
+        if not relation.uselist and [column.key for column in relation.local_columns] == [key]:
+            return relation
+    return None
 
 
 def versioned_models() -> list[type]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import get_locale
 
+from app.formatting import decimal
 from app.public.survey import choose_language
 from app.services import recognition
 from app.services.survey import local_today
-from app.views.base import decimal
 
 
 def wall():

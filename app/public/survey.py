@@ -17,9 +17,9 @@ from flask_limiter.util import get_remote_address
 
 from app.domain.messages import DomainError
 from app.extensions import csrf
+from app.formatting import translated
 from app.models.survey import PROFILE_CHOICES, SUGGESTION_MAX_LENGTH
 from app.services import survey
-from app.views.base import translated
 
 KIOSK_RESET_SECONDS = 6
 KIOSK_COOKIE = "sikinerja_kiosk"
@@ -152,7 +152,7 @@ def form_token_json(unit_code: str):
     except survey.UnknownServiceUnit as error:
         return _json_error(error, 404)
     return jsonify(form_token=survey.issue_form_token(unit),
-                   expires_in=int(survey.FORM_TOKEN_LIFETIME.total_seconds()))
+                   expires_in=int(survey.form_token_lifetime().total_seconds()))
 
 
 def register_kiosk_json():

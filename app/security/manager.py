@@ -8,12 +8,12 @@ from flask import current_app, g, jsonify
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import gettext
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.models.audit import utcnow
 from app.models.security import UserAccount, end_sessions
 from app.security.views import (AuthDBView, ResetMyPasswordView, ResetPasswordView, RoleModelView, UserGroupModelView,
-                                 UserStatsChartView, UserView)
+                                 UserView)
 from app.services.audit import record_event
 
 # The claim of every bearer token (access and refresh) that names the session epoch it was issued in.
@@ -28,12 +28,37 @@ class SiKinerjaSecurityManager(SecurityManager):
     authdbview = AuthDBView
     rolemodelview = RoleModelView
     groupmodelview = UserGroupModelView
-    userstatschartview = UserStatsChartView
+    # FAB's "User's Statistics" draws with Google Charts from the internet: empty offline, a failed request
+    # on the page. Nobody here needs a chart of login counts: the audit log lists the sign-ins.
+    userstatschartview = None
+
+    def __init__(self, appbuilder):
+        super().__init__(appbuilder)
+        self._declarative_answers: dict[tuple[frozenset, str, str], bool] = {}
+
+    def get_user_roles(self, user):
+        # An account's roles are its own (UserScope.for_user reads the same): groups are not offered here
+        # (app.security.views), so a group's roles never count — and no statement per request asks for them.
+        if not user.is_authenticated:
+            return [self.get_public_role()]
+        return list(user.roles)
+
+    def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
+        # Every role is declarative (FAB_ROLES, app.security.roles): the answer depends only on the role names,
+        # so it is computed once per process for each set of roles, not by ~70 regex scans per page's menu.
+        # An account holding a role stored in the database is asked the database every time, as FAB does.
+        role_names = frozenset(role.name for role in self.get_user_roles(user))
+        if not role_names <= self.builtin_roles.keys():
+            return super()._has_view_access(user, permission_name, view_name)
+        key = (role_names, permission_name, view_name)
+        if key not in self._declarative_answers:
+            self._declarative_answers[key] = super()._has_view_access(user, permission_name, view_name)
+        return self._declarative_answers[key]
 
     def get_user_by_id(self, pk):
-        # Every request loads its user: the scope needs the employee's own columns, not the eager trees
-        # of their unit, position and rank (five more statements per request); those load on access.
-        return self.session.get(self.user_model, pk, options=[selectinload(UserAccount.employee).lazyload("*")])
+        # Every request loads its user: the scope needs the employee's own columns (joined into the same
+        # statement), not their unit, position or rank; those load on access.
+        return self.session.get(self.user_model, pk, options=[joinedload(UserAccount.employee).lazyload("*")])
 
     # --- sessions: the one check for cookies and bearer tokens -------------------------------------------
 

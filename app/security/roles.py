@@ -79,6 +79,13 @@ SELF_SERVICE = [
     ["Lookup$", READ],
     # Their own in-app notifications (the service reads only the signed-in account's).
     ["Notification$", READ_WRITE],
+    # The deadlines of the cycle and what is due in their scope (issue 23); HR Admin adjusts the deadlines.
+    ["Cycle$", READ],
+    [any_of("Performance Evaluation", "Deadlines of the cycle"), MENU],
+    # Attendance and the performance allowance (issue 23): everyone reads their own days and TPP, requests leave
+    # and objects; the services decide who imports, computes and decides (app.security.acts).
+    ["Allowance$", READ_WRITE],
+    [any_of("Attendance and TPP", "My attendance and TPP", "Allowance decisions"), MENU],
     ["MenuApi$", "can_get$"],
     [any_of("Reference Data", *REFERENCE_DATA), MENU],
     [any_of(*REFERENCE_DATA), READ],
@@ -101,6 +108,8 @@ ROLES = {
         ["AdoptionReport$", "can_export$"],
         ["Evaluation$", READ_WRITE],
         [any_of(*EVALUATION_MENU), MENU],
+        ["Cycle$", READ_WRITE],
+        ["Allowance administration$", MENU],
         ["DocumentJob$", READ_WRITE],
         [any_of("Documents", "DocumentJob"), MENU],
         ["Import$", READ_WRITE],
@@ -123,6 +132,7 @@ ROLES = {
         [any_of("Daily Activities", "OutreachEvent", "AdoptionReport"), MENU],
         ["Import$", READ_WRITE],
         ["Import$", MENU],
+        ["Allowance administration$", MENU],
         [any_of("Master Data", *MASTER_DATA), MENU],
         # HR Admin runs bulk jobs; an agency's admin downloads the results for their agencies.
         ["DocumentJob$", READ],

@@ -29,6 +29,7 @@ from flask import g, has_request_context
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.messages import N_, DomainError
@@ -60,6 +61,8 @@ class UserScope:
     supervised_position_id: int | None = None
     account_id: int | None = None       # the user account acting (four eyes: ensure_other_account)
     unit_id: int | None = None          # the acting employee's own unit (ensure_not_own_unit)
+    own_agency_id: int | None = None    # the acting employee's own agency (app.security.acts)
+    roles: frozenset[str] = frozenset()  # the account's role names, read once (app.security.acts)
 
     @classmethod
     def system(cls) -> "UserScope":
@@ -70,7 +73,7 @@ class UserScope:
     def for_user(cls, user) -> "UserScope":
         if user is None or not getattr(user, "is_authenticated", False):
             return cls()
-        roles = {role.name for role in user.roles}
+        roles = frozenset(role.name for role in user.roles)
         agency_ids = frozenset(agency.id for agency in user.agencies)
         employee = user.employee
         return cls(
@@ -83,6 +86,8 @@ class UserScope:
             ),
             account_id=user.id,
             unit_id=employee.unit_id if employee else None,
+            own_agency_id=employee.agency_id if employee else None,
+            roles=roles,
         )
 
     def can_write_agency(self, agency_id: int | None) -> bool:
@@ -196,14 +201,20 @@ def ensure_other_account(account_id: int | None, message: str, scope: UserScope 
         raise SelfDealing(message)
 
 
-def permits(check, *args, **kwargs) -> bool:
-    """Whether a "who may act" check (one of the ``ensure_*`` rules) lets the acting user through: what a page
-    asks before offering a button, so that it offers exactly what the use-case will accept."""
+def refusal_of(check, *args, **kwargs) -> DomainError | None:
+    """The refusal a "who may act" check (one of the ``ensure_*`` rules) gives the acting user, None when it
+    lets them through: a page that offers no button says why."""
     try:
         check(*args, **kwargs)
-    except DomainError:
-        return False
-    return True
+    except DomainError as refusal:
+        return refusal
+    return None
+
+
+def permits(check, *args, **kwargs) -> bool:
+    """Whether a "who may act" check lets the acting user through: what a page asks before offering a button,
+    so that it offers exactly what the use-case will accept."""
+    return refusal_of(check, *args, **kwargs) is None
 
 
 class NotTheirs(DomainError):
@@ -239,6 +250,35 @@ class ScopedInterface(SQLAInterface):
 
     def get_related_obj(self, col_name, value):
         return self.get_related_interface(col_name).get(value)
+
+    # The columns the model view's list shows (ScopedModelView sets them): its page loads exactly those relations.
+    listed_columns: tuple[str, ...] = ()
+
+    def listed_relation_loads(self):
+        """Loader options for a list page: every relation a listed column names (``unit``, ``unit.name``) read
+        for all the page's rows in one statement each, unless the model already joins it into the list's own.
+        Not joined here: a joined relation brings its own joined ones along (a position's agency), which
+        SQLite answers by materialising every position before the LIMIT."""
+        loads = {}
+        for column in self.listed_columns:
+            name = column.split(".", 1)[0]
+            relation = self.obj.__mapper__.relationships.get(name)
+            if relation is not None and relation.lazy != "joined" and name not in loads:
+                loads[name] = selectinload(getattr(self.obj, name))
+        return list(loads.values())
+
+    def query_count(self, query, filters=None, select_columns=None):
+        # FAB builds the REST list's column loads and joins into its count query too (a third of the list's
+        # CPU), where they change nothing: the scope and the filters are what the count is of.
+        return super().query_count(query, filters)
+
+    def apply_all(self, query, filters=None, order_column="", order_direction="", page=None, page_size=None,
+                  select_columns=None, outer_default_load=False):
+        # A REST list names its columns and FAB joins the dotted ones itself; a model view's list has its own.
+        if not select_columns:
+            query = query.options(*self.listed_relation_loads())
+        return super().apply_all(query, filters, order_column, order_direction, page, page_size, select_columns,
+                                 outer_default_load)
 
     def edit(self, item, commit=True):
         """FAB's edit, except that a save which lost the race on the row's version (StaleDataError: someone

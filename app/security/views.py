@@ -8,7 +8,6 @@ from flask_appbuilder.security.views import ResetPasswordView as FabResetPasswor
 from flask_appbuilder.security.views import ResetMyPasswordView as FabResetMyPasswordView, UserDBModelView
 from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
 from flask_appbuilder.security.views import UserGroupModelView as FabUserGroupModelView
-from flask_appbuilder.security.views import UserStatsChartView as FabUserStatsChartView
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.validators import PasswordComplexityValidator
 from flask_babel import gettext, lazy_gettext as _l
@@ -217,14 +216,3 @@ class UserGroupModelView(FabUserGroupModelView):
     ACCOUNT_FIELDS for why the app has no groups)."""
 
     include_route_methods: set[str] = set()
-
-
-class UserStatsChartView(FabUserStatsChartView):
-    @expose("/chart/<group_by>")
-    @expose("/chart/")
-    @has_access
-    def chart(self, group_by=0):
-        # FAB indexes its chart definitions with int(group_by).
-        if not (str(group_by).isascii() and str(group_by).isdigit() and int(group_by) < len(self.definitions)):
-            abort(404)
-        return super().chart(group_by)

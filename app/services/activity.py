@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import Float, case, cast, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload
 
 from app.domain.messages import N_, DomainError
 from app.domain.workdays import is_working_day, validate_activity_date, validate_activity_times
@@ -34,6 +34,7 @@ from app.models.activity import DailyActivity, Holiday, IndicatorProgress
 from app.models.audit import utcnow
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
 from app.models.quantities import exact_sum, exact_total
+from app.security import acts
 from app.security.scope import current_scope, ensure_not_self, permits, read_filter, scoped_select
 
 # The statuses in which an activity is its reporter's to edit, delete and send: submitted, it is the
@@ -175,7 +176,7 @@ def _link_result(activity: DailyActivity, employee: Employee, period: Period) ->
 def ensure_reporter_may_change(activity: DailyActivity, *, deleting: bool = False) -> None:
     """Who may change or delete a reported activity (RULES §11): its reporter, while it is theirs to work on
     (REPORTER_STATUSES). The report form, the list page, the REST API and the use-cases below all ask here."""
-    if activity.employee_id != current_scope().employee_id:
+    if not acts.is_own(activity.employee_id):
         raise DomainError(N_("Only the employee who reported this activity may delete it.") if deleting
                           else N_("Only the employee who reported this activity may change it."))
     if activity.status == "approved":
@@ -427,11 +428,12 @@ class ResultTotal:
     approved: Decimal
 
 
-# What the activity lists show of each row — the employee, the RHK and its IKI — and nothing more: the
-# models' eager defaults would otherwise load each RHK's whole plan, its results and their indicators.
-LISTED_ACTIVITY = (lazyload("*"), selectinload(DailyActivity.employee).lazyload("*"),
-                   selectinload(DailyActivity.work_result).lazyload("*"),
-                   selectinload(DailyActivity.result_indicator).lazyload("*"))
+# What the activity lists show of each row — the employee, the RHK and its IKI — joined into the one
+# statement of the list, and nothing more: the models' eager defaults would otherwise load each RHK's whole
+# plan, its results and their indicators (and, as separate selects, three more statements per page).
+LISTED_ACTIVITY = (lazyload("*"), joinedload(DailyActivity.employee).lazyload("*"),
+                   joinedload(DailyActivity.work_result).lazyload("*"),
+                   joinedload(DailyActivity.result_indicator).lazyload("*"))
 APPROVAL_QUEUE_LENGTH = 200
 
 

@@ -24,10 +24,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app, g, has_request_context, request
+from flask_appbuilder.models.sqla import Model
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from sqlalchemy import Delete, Update, event, inspect, select, text
+from sqlalchemy.orm import MANYTOONE
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.base import NO_VALUE
 
+from app.extensions import db
 from app.formatting import DASH, long_date, moment, shown
 from app.models.audit import AuditAnchor, AuditEntry, utcnow
 from app.models.security import UserAccount
@@ -97,6 +101,13 @@ def _column_changes(obj, action):
     return changes
 
 
+def _foreign_key_of(mapper, rel) -> str | None:
+    """The attribute holding the one foreign key of a many-to-one relation (``unit`` → ``unit_id``)."""
+    if rel.direction is not MANYTOONE or len(rel.local_columns) != 1:
+        return None
+    return mapper.get_property_by_column(next(iter(rel.local_columns))).key
+
+
 def _to_one_change(state, rel, changes) -> None:
     """A to-one relation set to another row (employee.unit = ...): its foreign key is only synchronised during
     the flush, after this listener, so the column loop above does not see it. Recorded by the rows' names
@@ -105,8 +116,7 @@ def _to_one_change(state, rel, changes) -> None:
     if not history.added or rel.key in changes:
         return
     before = history.deleted[0] if history.deleted else None
-    if before is None and not history.deleted and len(rel.local_columns) == 1:
-        key = state.mapper.get_property_by_column(next(iter(rel.local_columns))).key
+    if before is None and not history.deleted and (key := _foreign_key_of(state.mapper, rel)):
         old_id = state.attrs[key].loaded_value
         if old_id is not None and old_id is not NO_VALUE:
             before = state.session.get(rel.mapper.class_, old_id)
@@ -168,13 +178,26 @@ def install(session) -> None:
             event.listen(session, name, listener)
 
 
+def _name_of(obj, action) -> str:
+    """The row's name for the log. A row created with foreign keys only (``WorkPlan(period_id=2, …)``) has
+    those relations unloaded until its flush has ended, so its name read "SKP None — (v2)": they are read by
+    their keys first, without counting as a change of the row."""
+    state = inspect(obj)
+    if action == "create":
+        for rel in state.mapper.relationships:
+            key = _foreign_key_of(state.mapper, rel)
+            if key and rel.key not in state.dict and state.dict.get(key) is not None:
+                set_committed_value(obj, rel.key, state.session.get(rel.mapper.class_, state.dict[key]))
+    return str(obj)[:255]
+
+
 def _row(obj, action, changes, user_id, username, ip):
     identity = inspect(obj).identity
     return {
         "created_at": utcnow(), "user_id": user_id, "username": username, "ip_address": ip,
         "action": action, "entity": type(obj).__name__,
         "entity_id": str(identity[0]) if identity else None,
-        "summary": str(obj)[:255], "changes": changes or {},
+        "summary": _name_of(obj, action), "changes": changes or {},
     }
 
 
@@ -405,21 +428,43 @@ def _stored_value_shown(value) -> str:
     return shown(value)
 
 
-def changes_shown(changes: dict | None, field_label) -> str:
-    """One line per changed field, ``Label: before → after``; ``field_label(name)`` names the field."""
+def _referenced_rows(entity: str | None) -> dict:
+    """{foreign key attribute: the model it refers to} of the record type ``entity`` (a model's class name)."""
+    mapper = next((mapper for mapper in Model.registry.mappers if mapper.class_.__name__ == entity), None)
+    if mapper is None:
+        return {}
+    return {key: rel.mapper.class_ for rel in mapper.relationships if (key := _foreign_key_of(mapper, rel))}
+
+
+def _foreign_value_shown(model, value) -> str:
+    """A stored foreign key as the name of the row it refers to (as that row is called now)."""
+    if value is None:
+        return DASH
+    row = db.session.get(model, value) if isinstance(value, int) and not isinstance(value, bool) else None
+    return str(row) if row is not None else gettext("deleted record (id %(id)s)", id=value)
+
+
+def changes_shown(changes: dict | None, field_label, entity: str | None = None) -> str:
+    """One line per changed field, ``Label: before → after``; ``field_label(name)`` names the field, and a
+    foreign key of ``entity`` (``rank_id: 9``) is shown as the row it refers to ("III/a Penata Muda")."""
+    referenced = _referenced_rows(entity)
+
+    def value_shown(name, value):
+        return _foreign_value_shown(referenced[name], value) if name in referenced else _stored_value_shown(value)
+
     lines = []
     for name, change in (changes or {}).items():
         label = field_label(name)
         if name == "counts" and isinstance(change, dict):  # an import: rows per outcome
             lines.append(", ".join(f"{action_shown(outcome)}: {count}" for outcome, count in change.items()))
         elif not isinstance(change, dict):
-            lines.append(f"{label}: {_stored_value_shown(change)}")
+            lines.append(f"{label}: {value_shown(name, change)}")
         elif "added" in change or "removed" in change:
             lines.append(f"{label}: " + gettext("added %(added)s, removed %(removed)s",
                                                 added=_stored_value_shown(change.get("added", [])),
                                                 removed=_stored_value_shown(change.get("removed", []))))
         elif "before" in change and "after" in change:
-            lines.append(f"{label}: {_stored_value_shown(change['before'])} → {_stored_value_shown(change['after'])}")
+            lines.append(f"{label}: {value_shown(name, change['before'])} → {value_shown(name, change['after'])}")
         else:
-            lines.append(f"{label}: {_stored_value_shown(change.get('after', change.get('before')))}")
+            lines.append(f"{label}: {value_shown(name, change.get('after', change.get('before')))}")
     return "\n".join(lines) or DASH

@@ -8,9 +8,9 @@ Who may do what:
   position) records a dialogue with them, changes it until the employee has responded, and sets the cadence;
 * only the employee of a dialogue acknowledges it, once, or disagrees with a note;
 * the employee or their evaluator asks for a dialogue; the other side is notified;
-* feedback on one RHK or one daily activity comes from the employee's evaluator and, when HR enables
-  ``DIALOGUE_PEER_FEEDBACK`` (policy, off by default), from a peer: an employee whose position reports to the
-  same superior position.
+* feedback on one RHK or one daily activity comes from the employee's evaluator and, when HR Admin turns on
+  the policy setting "Feedback from peers" (off by default), from a peer: an employee whose position reports
+  to the same superior position.
 
 Reads for other pages (the leaders' table, the employee page): ``dialogue_summary`` and
 ``employee_dialogues``; per agency: ``overdue_counts``.
@@ -20,12 +20,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import exists, func, or_, select
 
-from app.domain.dialogue import (DEFAULT_CADENCE_MONTHS, check_action_due, check_cadence, check_dialogue_dates,
+from app.domain.dialogue import (check_action_due, check_cadence, check_dialogue_dates,
                                  first_due_date, is_overdue, next_due_date)
 from app.domain.messages import N_, DomainError
+from app.domain.policy import DIALOGUE_CADENCE, DIALOGUE_PEER_FEEDBACK
 from app.extensions import db
 from app.models import Employee, Position, UserAccount
 from app.models.activity import DailyActivity
@@ -37,7 +37,9 @@ from app.models.planning import Period, WorkPlan, WorkResult
 from app.security.scope import current_scope, ensure_acting_as, ensure_not_self, scoped_select
 from app.services.activity import period_of, today
 from app.services.planning import holder_of
+from app.services.policy import in_force
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
+from app.services.versioning import ensure_opened_version
 
 MAX_TEXT = 4000
 RECENT_NOTIFICATIONS = 20
@@ -73,7 +75,14 @@ class DialogueSummary:
     feedback_count: int
 
 
-def _never_held_due(period: Period | None, cadence_months: int = DEFAULT_CADENCE_MONTHS) -> dt.date | None:
+def default_cadence(day: dt.date | None = None) -> int:
+    """(policy) The cadence until one is agreed with the employee: HR Admin's setting in force for the
+    performance period of ``day`` (default today), monthly unless set (app.services.policy)."""
+    period = period_of(day or today())
+    return in_force(DIALOGUE_CADENCE.key, period.start_date if period else day or today())
+
+
+def _never_held_due(period: Period | None, cadence_months: int) -> dt.date | None:
     return first_due_date(period.start_date, cadence_months) if period else None
 
 
@@ -95,12 +104,14 @@ def dialogue_summary(employee_ids) -> dict[int, DialogueSummary]:
     if period is not None:
         feedback = feedback.where(PerformanceFeedback.created_at >= dt.datetime.combine(period.start_date, dt.time()))
     counts = dict(db.session.execute(feedback).all())
+    # Read once for all the employees without an agreed cadence, not once each.
+    unagreed_cadence = default_cadence(day) if len(schedules) < len(ids) else None
     summaries = {}
     for employee_id in ids:
         schedule = schedules.get(employee_id)
         due = schedule.next_due_on if schedule else None
         if due is None:
-            due = _never_held_due(period, schedule.cadence_months if schedule else DEFAULT_CADENCE_MONTHS)
+            due = _never_held_due(period, schedule.cadence_months if schedule else unagreed_cadence)
         summaries[employee_id] = DialogueSummary(
             last_held_on=schedule.last_held_on if schedule else None, next_due_on=due,
             overdue=is_overdue(due, day), feedback_count=counts.get(employee_id, 0))
@@ -143,7 +154,7 @@ def overdue_counts(agency_ids=None) -> dict[int, int]:
     if agency_ids is not None:
         scheduled = scheduled.where(DialogueSchedule.agency_id.in_(list(agency_ids)))
     counts = dict(db.session.execute(scheduled).all())
-    due = _never_held_due(period_of(day))
+    due = _never_held_due(period_of(day), default_cadence(day))
     if due is not None and is_overdue(due, day):
         never = (scoped_select(Employee, Employee.agency_id, func.count())
                  .where(Employee.active.is_(True),
@@ -333,7 +344,7 @@ def _schedule(employee: Employee) -> DialogueSchedule:
     schedule = db.session.scalar(select(DialogueSchedule).where(DialogueSchedule.employee_id == employee.id))
     if schedule is None:
         schedule = DialogueSchedule(employee_id=employee.id, agency_id=employee.agency_id,
-                                    cadence_months=DEFAULT_CADENCE_MONTHS)
+                                    cadence_months=default_cadence())
         db.session.add(schedule)
     return schedule
 
@@ -351,7 +362,7 @@ def _refresh_schedule(employee: Employee, evaluator_id: int | None) -> None:
 
 def cadence_of(employee: Employee) -> int:
     return db.session.scalar(select(DialogueSchedule.cadence_months).where(
-        DialogueSchedule.employee_id == employee.id)) or DEFAULT_CADENCE_MONTHS
+        DialogueSchedule.employee_id == employee.id)) or default_cadence()
 
 
 def record_dialogue(employee: Employee, content: DialogueContent) -> PerformanceDialogue:
@@ -382,25 +393,33 @@ def may_respond(dialogue: PerformanceDialogue) -> bool:
     return _me() is not None and _me() == dialogue.employee_id and dialogue.status == "recorded"
 
 
-def update_dialogue(dialogue: PerformanceDialogue, content: DialogueContent) -> PerformanceDialogue:
-    """The evaluator who recorded the dialogue corrects it until the employee has responded."""
+def update_dialogue(dialogue: PerformanceDialogue, content: DialogueContent, *,
+                    opened_version: int | None) -> PerformanceDialogue:
+    """The evaluator who recorded the dialogue corrects it until the employee has responded, on the version
+    they opened (``opened_version``; VersionConflict when it is no longer the stored one)."""
     def work():
         ensure_acting_as(dialogue.evaluator_id, N_("Only the evaluator who recorded this dialogue may change it."))
         if dialogue.status != "recorded":
             raise DomainError(N_("The employee has responded to this dialogue; it no longer changes."))
+        ensure_opened_version(dialogue, opened_version)
         _fill(dialogue, dialogue.employee, content, cadence_of(dialogue.employee))
         _refresh_schedule(dialogue.employee, dialogue.evaluator_id)
         _notify(dialogue.employee_id, DIALOGUE_CHANGED, dialogue.id)
+        # The next version even when only topics or actions changed, which would not update this row.
+        dialogue.row_version = opened_version + 1
         return dialogue
     return _commit(work)
 
 
-def respond(dialogue: PerformanceDialogue, agree: bool, note: str | None = None) -> PerformanceDialogue:
-    """The employee acknowledges the dialogue, or disagrees with a note; once."""
+def respond(dialogue: PerformanceDialogue, agree: bool, note: str | None = None, *,
+            opened_version: int | None) -> PerformanceDialogue:
+    """The employee acknowledges the dialogue, or disagrees with a note; once, and only the version they read
+    (a correction by the evaluator after the page was opened: VersionConflict)."""
     def work():
         ensure_acting_as(dialogue.employee_id, N_("Only the employee of this dialogue may acknowledge it."))
         if dialogue.status != "recorded":
             raise DomainError(N_("You have already responded to this dialogue."))
+        ensure_opened_version(dialogue, opened_version)
         text = _text(note, "note")
         if not agree and text is None:
             raise DomainError(N_("Say what you disagree with."), field="note")
@@ -451,7 +470,8 @@ def set_cadence(employee: Employee, months) -> DialogueSchedule:
 # --- feedback ------------------------------------------------------------------------------------------
 
 def peer_feedback_enabled() -> bool:
-    return bool(current_app.config.get("DIALOGUE_PEER_FEEDBACK"))
+    """(policy) Whether peers give feedback: HR Admin's setting in force today, off unless set."""
+    return in_force(DIALOGUE_PEER_FEEDBACK.key, today()) == "on"
 
 
 def give_feedback(target_kind: str, target_id, text) -> PerformanceFeedback:
@@ -600,3 +620,61 @@ def mark_all_read(user_id: int) -> int:
             row.read_at = moment
         return len(rows)
     return _commit(work)
+
+
+# --- demo -----------------------------------------------------------------------------------------------
+
+# (position of the employee, working days before today it was held, the employee's response or None, what
+# goes well, what to improve, the topic on their first RHK, an agreed action and its working days to do it).
+DEMO_DIALOGUES = (
+    ("DISDIKBUD-KASI-SD-KUR", 40, ("acknowledged", "Siap, pedoman saya selesaikan bulan ini."),
+     "Draf pedoman penilaian sudah dibahas dengan kelompok kerja guru.",
+     "Jadwal uji coba pedoman di sekolah belum ditetapkan.",
+     "Progres pedoman penilaian hasil belajar: draf kedua", "Tetapkan jadwal uji coba di tiga SD", 10),
+    ("DISDIKBUD-KASI-SD-KUR", 12, None,
+     "Uji coba pedoman berjalan di tiga SD sesuai jadwal.",
+     "Laporan pendampingan belum dilengkapi foto dan daftar hadir.",
+     "Pendampingan implementasi kurikulum: 14 dari 24 SD", "Lengkapi bukti dukung pendampingan", 5),
+    ("DINKES-KABID-KESMAS", 30, ("acknowledged", None),
+     "Cakupan kunjungan posyandu naik dibanding triwulan lalu.",
+     "Data balita dari dua puskesmas terlambat masuk.",
+     "Cakupan pemantauan pertumbuhan balita", "Rapat koordinasi dengan kepala puskesmas", 8),
+    ("DINKES-KASI-KGIZI", 25, ("disagreed", "Keterlambatan karena stok PMT dari provinsi belum datang, "
+                                             "bukan karena pelaksanaan di lapangan."),
+     "Konseling gizi di posyandu berjalan rutin.",
+     "Distribusi PMT balita gizi kurang terlambat dua minggu.",
+     "Penanganan balita gizi kurang", "Susun jadwal distribusi PMT bersama puskesmas", 10),
+)
+
+
+def load_demo_dialogues() -> int:
+    """A few realistic dialogues of the demo's SKP chains (Disdikbud and Dinkes): held some weeks ago, one still
+    awaiting the employee's response, one acknowledged with a disagreement. Idempotent: an employee who has a
+    dialogue already is left alone. Returns the dialogues added."""
+    from app.services.activity import last_working_days
+
+    added = 0
+    had_dialogues = set(db.session.scalars(select(PerformanceDialogue.employee_id).distinct()))
+    for code, days_ago, response, went_well, to_improve, topic, action, action_days in DEMO_DIALOGUES:
+        employee = db.session.scalar(select(Employee).join(Position, Employee.position_id == Position.id)
+                                     .where(Position.code == code, Employee.active.is_(True)))
+        evaluator_id = evaluator_of(employee) if employee is not None else None
+        if employee is None or evaluator_id is None or employee.id in had_dialogues:
+            continue
+        held_on = last_working_days(days_ago + 1, today())[0]
+        due = last_working_days(max(days_ago - action_days, 0) + 1, today())[0]
+        results = results_of(employee)
+        dialogue = PerformanceDialogue(employee_id=employee.id, agency_id=employee.agency_id,
+                                       evaluator_id=evaluator_id, status="recorded")
+        _fill(dialogue, employee, DialogueContent(
+            held_on=held_on, next_due_on=None, went_well=went_well, to_improve=to_improve,
+            topics=({"work_result_id": results[0].id if results else None, "text": topic},),
+            actions=({"text": action, "due_on": due},)), cadence_of(employee))
+        if response is not None:
+            dialogue.status, dialogue.employee_note = response
+            dialogue.responded_at = dt.datetime.combine(held_on + dt.timedelta(days=1), dt.time(1, 30))
+        db.session.add(dialogue)
+        _refresh_schedule(employee, evaluator_id)
+        added += 1
+    db.session.commit()
+    return added

@@ -36,7 +36,8 @@ from app.models import Employee, UserAccount
 from app.models.audit import utcnow
 from app.models.document import (ImmutableDocument, SignedDocument, SignedDocumentContent, SigningCredential,
                                  SigningKeystore)
-from app.security.scope import ADMIN, GLOBAL_ROLES, UserScope
+from app.security import acts
+from app.security.scope import UserScope
 from app.services.transaction import ConcurrentChange, run_in_transaction
 
 REVOCATION_REASON_MAX = 500
@@ -48,22 +49,6 @@ DEMO_SIGNERS = ("kadis.disdik", "penilai.disdik", "kadis.dinkes", "penilai.dinke
 def _commit(work):
     return run_in_transaction(work, ConcurrentChange(N_(
         "Someone else changed this document at the same time; reload the page and try again.")))
-
-
-def _roles(actor) -> set[str]:
-    return {role.name for role in actor.roles} if actor is not None else set()
-
-
-def may_use_institution_credential(actor) -> bool:
-    return bool(_roles(actor) & GLOBAL_ROLES)
-
-
-def may_revoke(actor) -> bool:
-    return bool(_roles(actor) & GLOBAL_ROLES)
-
-
-def may_configure_institution(actor) -> bool:
-    return ADMIN in _roles(actor)
 
 
 # --- credentials ------------------------------------------------------------------------------------
@@ -119,7 +104,7 @@ def configure_institution_credential(actor, pkcs12: bytes, passphrase: str,
                                      institution_name: str) -> SigningCredential:
     """The government's own certificate (Admin only), for documents signed on behalf of the institution."""
     def work():
-        if not may_configure_institution(actor):
+        if not acts.may_configure_institution():
             raise DomainError(N_("Only the administrator configures the institution's certificate."))
         name = (institution_name or "").strip()
         if not name or len(name) > INSTITUTION_NAME_MAX:
@@ -131,23 +116,18 @@ def configure_institution_credential(actor, pkcs12: bytes, passphrase: str,
 
 # --- signing ------------------------------------------------------------------------------------------
 
-def signing_credentials(subject: DocumentSubject, actor) -> list[SigningCredential]:
-    """The certificates ``actor`` may sign ``subject`` with: their own when the subject names them as
-    signer, the institution's for Admin and HR Admin. Empty: the user may not sign it."""
+def signing_credentials(subject: DocumentSubject, actor, scope: UserScope | None = None) -> list[SigningCredential]:
+    """The certificates ``actor`` (acting with ``scope``, by default this request's) may sign ``subject`` with:
+    their own when the subject names them as signer, the institution's for Admin and HR Admin. Empty: the user
+    may not sign it."""
     options = []
     own = own_credential(actor)
     if own is not None and subject.signer_employee_id is not None and own.employee_id == subject.signer_employee_id:
         options.append(own)
     institution = institution_credential()
-    if institution is not None and may_use_institution_credential(actor):
+    if institution is not None and acts.may_use_institution_credential(scope):
         options.append(institution)
     return options
-
-
-def may_sign(subject: DocumentSubject, actor) -> bool:
-    """Whether ``actor`` is one who signs ``subject`` (even before uploading a certificate)."""
-    return may_use_institution_credential(actor) or (
-        actor is not None and actor.employee_id is not None and actor.employee_id == subject.signer_employee_id)
 
 
 def new_code() -> str:
@@ -194,9 +174,18 @@ def sign_subject(kind_code: str, key: str, *, credential_id: int, passphrase: st
     (``within``): called with the signed PDF first thing inside the signature's transaction, so that what
     it writes commits or rolls back with the signature, and whatever it raises signs nothing."""
     kind, subject = load_subject(kind_code, key, scope)
+    return sign_loaded(kind, subject, credential_id=credential_id, passphrase=passphrase, scope=scope, actor=actor,
+                       verification_base=verification_base, within=within)
+
+
+def sign_loaded(kind, subject, *, credential_id: int, passphrase: str, scope: UserScope, actor,
+                verification_base: str | None = None, within: Callable[[bytes], None] | None = None) -> SignedDocument:
+    """``sign_subject`` for a subject the caller has just loaded through ``scope`` (catalogue.load_subject): the
+    Sign page has it already, and loading an evaluation with everything its document prints is a good part of
+    the time an official waits."""
     if subject.signing_refusal:
         raise DomainError(subject.signing_refusal)
-    credential = next((c for c in signing_credentials(subject, actor) if c.id == credential_id), None)
+    credential = next((c for c in signing_credentials(subject, actor, scope) if c.id == credential_id), None)
     if credential is None:
         raise DomainError(N_("You may not sign this document with this certificate."), field="credential")
     if not credential.not_before <= utcnow() <= credential.not_after:
@@ -238,7 +227,7 @@ def sign_subject(kind_code: str, key: str, *, credential_id: int, passphrase: st
 def revoke(document_id: int, reason: str, actor) -> SignedDocument:
     """Revoke one signed version (Admin or HR Admin) with the reason a verifier will read."""
     def work():
-        if not may_revoke(actor):
+        if not acts.may_revoke():
             raise DomainError(N_("Only HR administrators may revoke a signed document."))
         document = db.session.get(SignedDocument, document_id)
         if document is None:

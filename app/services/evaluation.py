@@ -24,7 +24,6 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 
@@ -34,15 +33,20 @@ from app.domain.distribution import (BoundKind, DistributionVerdict, Organizatio
                                      predikat_shares, would_break)
 from app.domain.evaluation_windows import check_window
 from app.domain.messages import N_, DomainError
+from app.domain.policy import CURVE_ROUNDING, RATING_ABOVE_FROM, RATING_MEETS_FROM, curve_rounding
 from app.domain.predikat import Predikat, Rating, employee_predikat, suggest_work_result_rating
 from app.extensions import db
 from app.models import Agency, CoreValue, Employee, Position
 from app.models.audit import utcnow
 from app.models.evaluation import EVALUATION_KINDS, CurveOverride, Evaluation, EvaluationRealisation, Feedback
 from app.models.planning import OrganizationIndicator, OrganizationRating, Period, WorkPlan, WorkResult
-from app.security.scope import GLOBAL_ROLES, current_scope, ensure_not_self, scoped_select
-from app.services.activity import approved_volume
+from app.models.policy import policy_value_label
+from app.security import acts
+from app.security.scope import ensure_not_self, scoped_select
+from app.services.activity import approved_volume, today
+from app.services.cycle_calendar import ensure_objection_allowed
 from app.services.planning import is_head_of_agency
+from app.services.policy import in_force
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
 
 KINDS = tuple(code for code, _label in EVALUATION_KINDS)
@@ -54,18 +58,9 @@ def _commit(work):
         "Someone else changed this evaluation at the same time; reload it and check its status.")))
 
 
-def _me() -> int | None:
-    return current_scope().employee_id
-
-
-def _is_hr_admin() -> bool:
-    user = acting_user()
-    return user is not None and bool({role.name for role in user.roles} & GLOBAL_ROLES)
-
-
 def _ensure_evaluator(evaluation_or_plan) -> None:
     ensure_not_self(evaluation_or_plan.employee_id, N_("You cannot evaluate yourself."))
-    if _me() is None or _me() != evaluation_or_plan.evaluator_id:
+    if not acts.evaluates_now(evaluation_or_plan):
         raise DomainError(N_("Only the evaluator of this SKP may evaluate it."))
 
 
@@ -104,14 +99,20 @@ def create_evaluation(plan: WorkPlan, kind: str, window_start: dt.date, window_e
                 Evaluation.work_plan_id == plan.id, Evaluation.kind == kind,
                 Evaluation.window_start == window_start)) is not None:
             raise DomainError(N_("This SKP already has an evaluation for this window."), field="window_start")
-        evaluation = Evaluation(work_plan=plan, period_id=plan.period_id, kind=kind, window_start=window_start,
-                                window_end=window_end, status="draft", version=1)
-        _copy_scope(evaluation, plan)
-        db.session.add(evaluation)
-        _prefill(evaluation, plan)
-        db.session.flush()
-        return evaluation
+        return new_draft(plan, kind, window_start, window_end)
     return _commit(work)
+
+
+def new_draft(plan: WorkPlan, kind: str, window_start: dt.date, window_end: dt.date) -> Evaluation:
+    """The draft of a checked window with its realisations prefilled, in the caller's transaction. Besides
+    ``create_evaluation``, the hand-off of an overdue window (app.services.cycle) opens one for the system."""
+    evaluation = Evaluation(work_plan=plan, period_id=plan.period_id, kind=kind, window_start=window_start,
+                            window_end=window_end, status="draft", version=1)
+    _copy_scope(evaluation, plan)
+    db.session.add(evaluation)
+    _prefill(evaluation, plan)
+    db.session.flush()
+    return evaluation
 
 
 def _copy_scope(row, source) -> None:
@@ -223,9 +224,10 @@ def suggested_rating(evaluation: Evaluation) -> Suggestion:
         from_unit, value = False, average_achievement(evaluation)
     if value is None:
         return Suggestion(None, None, from_unit)
-    config = current_app.config  # policy thresholds (RULES §5 leaves them to the organisation)
-    rating = suggest_work_result_rating(value, above_from=Decimal(str(config["RATING_ABOVE_FROM_PERCENT"])),
-                                        meets_from=Decimal(str(config["RATING_MEETS_FROM_PERCENT"])))
+    # (policy) RULES §5 leaves the thresholds to the organisation: those in force for the period.
+    start = evaluation.period.start_date
+    rating = suggest_work_result_rating(value, above_from=in_force(RATING_ABOVE_FROM.key, start),
+                                        meets_from=in_force(RATING_MEETS_FROM.key, start))
     return Suggestion(rating, value, from_unit)
 
 
@@ -355,7 +357,8 @@ def curve_warnings(evaluation: Evaluation, predikat: Predikat) -> list[DomainErr
         return []
     counts = predikat_counts(evaluation.agency_id, evaluation.period_id)
     change_from = Predikat(evaluation.predikat) if evaluation.predikat is not None else None
-    return [describe_break(result) for result in would_break(organization, counts, change_from, predikat)]
+    return [describe_break(result) for result in would_break(organization, counts, change_from, predikat,
+                                                             rounding=_curve_rounding(evaluation.period))]
 
 
 @dataclass(frozen=True)
@@ -367,29 +370,30 @@ class Distribution:
     shares: dict
     verdict: DistributionVerdict | None
     override: CurveOverride | None
+    rounding: str  # the curve rounding policy in force for the period (app.domain.policy)
 
     @property
     def broken(self) -> bool:
         return self.verdict is not None and not self.verdict.ok
 
+    @property
+    def rounding_label(self) -> str:
+        return policy_value_label(CURVE_ROUNDING.key, self.rounding)
+
+
+def _curve_rounding(period: Period):
+    """(policy) How the curve's shares become numbers of people in the period (app.services.policy)."""
+    return curve_rounding(in_force(CURVE_ROUNDING.key, period.start_date))
+
 
 def distribution(agency: Agency, period: Period) -> Distribution:
     counts = predikat_counts(agency.id, period.id)
     organization = organization_predikat(agency.id, period.id)
+    rounding = in_force(CURVE_ROUNDING.key, period.start_date)
     return Distribution(agency, period, organization, dict(counts), predikat_shares(counts),
-                        check_distribution(organization, counts) if organization else None,
-                        _override(agency.id, period.id))
-
-
-def may_see_distribution(agency: Agency) -> bool:
-    """HR Admin, the agency's administrators and leaders, and the evaluators working in the agency."""
-    scope = current_scope()
-    if scope.global_access or agency.id in scope.agency_ids:
-        return True
-    if scope.supervised_position_id and scope.employee_id:
-        employee = db.session.get(Employee, scope.employee_id)
-        return employee is not None and employee.agency_id == agency.id
-    return False
+                        check_distribution(organization, counts, rounding=curve_rounding(rounding))
+                        if organization else None,
+                        _override(agency.id, period.id), rounding)
 
 
 def _override(agency_id: int, period_id: int) -> CurveOverride | None:
@@ -401,7 +405,8 @@ def _ensure_curve_allows_final(agency_id: int, period_id: int) -> None:
     organization = organization_predikat(agency_id, period_id)
     if organization is None or _override(agency_id, period_id) is not None:
         return
-    verdict = check_distribution(organization, predikat_counts(agency_id, period_id))
+    verdict = check_distribution(organization, predikat_counts(agency_id, period_id),
+                                 rounding=_curve_rounding(db.session.get(Period, period_id)))
     if not verdict.ok:
         broken = verdict.broken_bounds[0]
         raise DomainError(N_("The distribution curve is broken (%(bound)s: %(people)d employee(s) off); HR Admin "
@@ -412,7 +417,7 @@ def _ensure_curve_allows_final(agency_id: int, period_id: int) -> None:
 def record_override(agency: Agency, period: Period, reason: str) -> CurveOverride:
     """HR Admin allows finalising a broken curve; the reason is kept and audited."""
     def work():
-        if not _is_hr_admin():
+        if not acts.is_hr_administrator():
             raise DomainError(N_("Only HR Admin may override the distribution curve."))
         if not (reason or "").strip():
             raise DomainError(N_("Give the reason for the override."), field="reason")
@@ -428,7 +433,7 @@ def finalise_agency_period(agency: Agency, period: Period) -> int:
     """Set every current annual evaluation of the agency and period final; refused while the curve is
     broken without an override, or while an evaluation has no predikat. Returns how many became final."""
     def work():
-        if not _is_hr_admin():
+        if not acts.is_hr_administrator():
             raise DomainError(N_("Only HR Admin finalises an agency's annual period."))
         evaluations = list(db.session.scalars(current_annual(agency.id, period.id)))
         unrated = [e for e in evaluations if e.predikat is None]
@@ -465,12 +470,11 @@ def follow_up_list(agency_id: int, period_id: int, group: str) -> list[Evaluatio
 # --- the workflow -----------------------------------------------------------------------------
 
 def available_transitions(evaluation: Evaluation) -> list[str]:
-    me = _me()
     steps = []
-    evaluator = me is not None and me == evaluation.evaluator_id != evaluation.employee_id
+    evaluator = acts.evaluates_now(evaluation) and not acts.is_own(evaluation.employee_id)
     if evaluator and evaluation.status == "draft":
         steps.append("submit")
-    if me is not None and me == evaluation.employee_id and evaluation.status == "submitted":
+    if acts.is_own(evaluation.employee_id) and evaluation.status == "submitted":
         steps.append("acknowledge")
     if evaluator and evaluation.status == "acknowledged":
         steps.append("finalise")
@@ -495,10 +499,12 @@ def submit(evaluation: Evaluation) -> Evaluation:
 
 def acknowledge(evaluation: Evaluation, objection: str | None = None) -> Evaluation:
     def work():
-        if _me() is None or _me() != evaluation.employee_id:
+        if not acts.is_own(evaluation.employee_id):
             raise DomainError(N_("Only the evaluated employee acknowledges the evaluation."))
         if evaluation.status != "submitted":
             raise DomainError(N_("This evaluation is %(status)s, not submitted."), status=evaluation.status)
+        if (objection or "").strip():
+            ensure_objection_allowed(evaluation, today())
         evaluation.status, evaluation.acknowledged_at = "acknowledged", utcnow()
         evaluation.objection = (objection or "").strip() or None
         return evaluation

@@ -19,6 +19,7 @@ import bisect
 import datetime as dt
 import hashlib
 import itertools
+import json
 import random
 import resource
 import time
@@ -160,6 +161,9 @@ class ProvinceSize:
     survey_responses: int = 1_000_000
     year: int = 2026
     until: dt.date | None = None  # last activity day; default: today or the year's end, whichever is first
+    # Attendance marks of every employee for the last full months before ``until`` (issue 23): one month
+    # of the province is ~840,000 marks, what one monthly TPP calculation reads.
+    attendance_months: int = 1
 
 
 @dataclass
@@ -323,8 +327,10 @@ def _secondary_indexes_deferred(connection, table_name: str):
     for index in found:
         connection.execute(text(f'DROP INDEX "{index["name"]}"'))
     yield
+    declared = {index.name: index for index in table.indexes}  # as the model declares it (a partial index too)
     for index in found:
-        Index(index["name"], *(table.c[column] for column in index["column_names"])).create(connection)
+        (declared.get(index["name"]) or Index(index["name"], *(table.c[column] for column in index["column_names"]))
+         ).create(connection)
 
 
 @contextmanager
@@ -410,6 +416,8 @@ class ProvinceGenerator:
                 self.progress("daily_activity: building indexes")
             self._progress(connection)
             self._evaluations(loader)
+            with _secondary_indexes_deferred(connection, "attendance_mark"):
+                self._attendance(connection, loader)
             with _secondary_indexes_deferred(connection, "survey_response"):
                 self._survey(loader)
             self._training(connection, loader)
@@ -770,16 +778,64 @@ class ProvinceGenerator:
 
         loader.load("daily_activity", columns, rows())
 
+    # --- attendance and the TPP rule set (issue 23) ------------------------------------------------
+    def attendance_days(self) -> list[dt.date]:
+        """The working days of the last ``attendance_months`` full months before ``until``, in the year."""
+        end = (self._until() + dt.timedelta(days=1)).replace(day=1)  # the day after the last full month
+        start = end
+        for _ in range(self.size.attendance_months):
+            start = (start - dt.timedelta(days=1)).replace(day=1)
+        return [day for day in self.working_days() if start <= day < end]
+
+    def _attendance(self, connection, loader: _Loader) -> None:
+        """The year's TPP rule set (the demo's figures) and every employee's marks on the attendance days, as
+        a machine exports them: mostly on time; some late, early, a missing departure; a few days absent."""
+        from app.services.tpp import DEMO_RULES
+
+        connection.execute(text("INSERT INTO tpp_rule_set (year, version, rules, reason, created_at) "
+                                "VALUES (:y, 1, :r, :why, :at)"),
+                           {"y": self.size.year, "r": json.dumps(DEMO_RULES, sort_keys=True),
+                            "why": "Data bangkitan (contoh)", "at": self.now})
+        days = self.attendance_days()
+        if not days:
+            return
+        rng = self.rng("attendance")
+        agency_ids = [a["id"] for a in self.agencies]
+
+        def rows():
+            draw = rng.random
+            for day in days:
+                friday = day.weekday() == 4
+                for person in self.people:
+                    chance = draw()
+                    if chance < 0.03:
+                        continue  # absent without reason
+                    agency_id = agency_ids[person.agency_index]
+                    arrive = 420 + int(draw() * 30) + (int(draw() * 120) if chance < 0.13 else 0)
+                    yield (agency_id, person.employee_id, dt.datetime.combine(day, dt.time(arrive // 60, arrive % 60)),
+                           "IN", "generator", self.now)
+                    if chance < 0.05:
+                        continue  # no departure mark
+                    leave = (990 if friday else 960) + int(draw() * 60) - (int(draw() * 90) if chance > 0.95 else 0)
+                    yield (agency_id, person.employee_id, dt.datetime.combine(day, dt.time(leave // 60, leave % 60)),
+                           "OUT", "generator", self.now)
+
+        loader.load("attendance_mark", ("agency_id", "employee_id", "marked_at", "direction", "source",
+                                        "imported_at"), rows())
+
     # --- evaluations ------------------------------------------------------------------------------
     def _progress(self, connection) -> None:
-        """The dashboard's running totals of approved volume per indicator, from the activities."""
+        """The running totals the dashboard and the leaders' table read: approved volume per indicator, then
+        each employee's (which reads the former), from the activities and plans."""
+        from app.services import performance_totals
         from app.services.activity import rebuild_indicator_progress
 
-        started = time.perf_counter()
-        rebuild_indicator_progress(connection)
-        rows = connection.scalar(text("SELECT count(*) FROM indicator_progress"))
-        self.report.figures["indicator_progress"] = TableFigure("indicator_progress", rows,
-                                                                time.perf_counter() - started)
+        for table, rebuild in (("indicator_progress", rebuild_indicator_progress),
+                               ("employee_performance_total", performance_totals.rebuild)):
+            started = time.perf_counter()
+            rebuild(connection)
+            rows = connection.scalar(text(f"SELECT count(*) FROM {table}"))
+            self.report.figures[table] = TableFigure(table, rows, time.perf_counter() - started)
 
     def _evaluations(self, loader: _Loader) -> None:
         """Quarterly evaluations (final) for the quarters already over, and the annual evaluation of every

@@ -1,7 +1,7 @@
 """Consistency of master data: a row and the rows it points to belong to one agency.
 
 Each check raises DomainError with a message for the user; views and APIs run
-them before a write (app.views.base.GuardedWrites), import runs them per row.
+them before a write (app.security.writes.GuardedWrites), import runs them per row.
 """
 from sqlalchemy import func, select
 

@@ -9,9 +9,10 @@ the whole government:
 2. every figure of those (at most ``PAGE_SIZE``) employees: one statement of correlated look-ups, each an
    index probe per employee, plus the achievement per RHK and the dialogues (one statement each).
 
-Figures come from running totals and indexes, never by summing every activity on each request:
-achievement is approved volume (``IndicatorProgress``) ÷ target; activity counts and the last report read
-the (employee_id, activity_date) index; "waiting for approval" reads the submitted ones only.
+Figures come from running totals, never by summing every activity on each request: achievement, the
+activities of this week and month, the last report and "waiting for approval" from the per-employee totals
+(``EmployeePerformanceTotal``, kept by app.services.performance_totals in every writing transaction), the
+RHK breakdown from the approved volume per IKI (``IndicatorProgress``).
 """
 from __future__ import annotations
 
@@ -19,18 +20,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased, lazyload
 
 from app.domain.achievement import Direction, achievement
 from app.domain.ikm import element_nrr
 from app.domain.predikat import Predikat
-from app.domain.workdays import working_days_between
+from app.domain.workdays import month_start, week_start, working_days_between
 from app.extensions import db
 from app.models import Agency, Employee, Position, PositionKind, Unit
 from app.models.activity import DailyActivity, IndicatorProgress
 from app.models.dialogue import DialogueSchedule
 from app.models.evaluation import Evaluation
+from app.models.performance import EmployeePerformanceTotal
 from app.models.planning import PLAN_STATUSES, Period, ResultIndicator, WorkPlan, WorkResult, choice_label
 from app.models.recognition import AwardType, Nomination
 from app.models.survey import SurveyResponse
@@ -54,7 +56,6 @@ SORT_KEYS = ("name", "unit", "position", "skp", "achievement", "week", "month", 
 RECENT_ACTIVITIES = 20
 LATEST_SUGGESTIONS = 5
 DIALOGUES_SHOWN = 10
-HUNDRED = Decimal(100)
 
 
 # --- what the user asked for -----------------------------------------------------------------------
@@ -120,11 +121,11 @@ class Moment:
 
     @property
     def week_start(self) -> dt.date:
-        return self.today - dt.timedelta(days=self.today.weekday())
+        return week_start(self.today)
 
     @property
     def month_start(self) -> dt.date:
-        return self.today.replace(day=1)
+        return month_start(self.today)
 
     @property
     def year_start(self) -> dt.datetime:
@@ -138,14 +139,6 @@ def current_moment(today: dt.date | None = None) -> Moment:
     return Moment(today, period)
 
 
-def _latest_plan(moment: Moment, *conditions):
-    # Nested in another look-up: correlate explicitly with the employee of the outermost row.
-    return (select(WorkPlan.id).correlate(Employee).where(WorkPlan.employee_id == Employee.id,
-                                      WorkPlan.period_id == (moment.period.id if moment.period else -1),
-                                      *conditions)
-            .order_by(WorkPlan.version.desc()).limit(1).scalar_subquery())
-
-
 def _plan_status(moment: Moment):
     """The status of the employee's newest SKP version in the period (NULL: no SKP)."""
     return (select(WorkPlan.status).where(WorkPlan.employee_id == Employee.id,
@@ -153,41 +146,38 @@ def _plan_status(moment: Moment):
             .order_by(WorkPlan.version.desc()).limit(1).scalar_subquery())
 
 
+TOTALS = EmployeePerformanceTotal
+SORTS_BY_TOTALS = ("achievement", "week", "month", "idle", "waiting")
+
+
+def _with_totals(statement):
+    """``statement`` (rows of Employee) with the employee's running totals joined (none yet: no row)."""
+    return statement.outerjoin(TOTALS, TOTALS.employee_id == Employee.id)
+
+
 def _achievement(moment: Moment):
-    """Achievement of the newest approved SKP, in percent: the mean over its quantity (KUANTITAS) IKIs with a
-    target, which activities count toward, of approved volume ÷ target, (policy) each capped at 100 % as the dashboard's
-    unit achievement is, so that one over-achieved RHK cannot hide a lagging one. NULL without such an IKI."""
-    volume = func.coalesce(IndicatorProgress.approved_volume, 0)
-    share = case((volume >= ResultIndicator.target_value, literal(Decimal(1))),
-                 else_=volume / ResultIndicator.target_value)
-    return (select(func.sum(share) * HUNDRED / func.count())
-            .select_from(ResultIndicator)
-            .join(WorkResult, ResultIndicator.work_result_id == WorkResult.id)
-            .outerjoin(IndicatorProgress, IndicatorProgress.result_indicator_id == ResultIndicator.id)
-            .where(WorkResult.work_plan_id == _latest_plan(moment, WorkPlan.status == "approved"),
-                   ResultIndicator.aspect == QUANTITY_ASPECT, ResultIndicator.target_value > 0)
-            .scalar_subquery())
+    """Progress of the newest approved SKP of the running period in percent (``plan_progress``); NULL without
+    such an SKP or IKI."""
+    period_id = moment.period.id if moment.period else -1
+    return case((TOTALS.achievement_period_id == period_id, TOTALS.achievement), else_=None)
 
 
-def _activities_since(start: dt.date, moment: Moment):
-    """Activities the employee has sent (a draft is not reported yet, as on the dashboard) from ``start``."""
-    return (select(func.count()).select_from(DailyActivity)
-            .where(DailyActivity.employee_id == Employee.id,
-                   DailyActivity.activity_date.between(start, moment.today), DailyActivity.status != "draft")
-            .scalar_subquery())
+def _activities_this_week(moment: Moment):
+    """Activities sent (a draft is not reported yet, as on the dashboard) this week: the totals count the
+    week of the last report, which is this week exactly when there is one this week."""
+    return case((TOTALS.week_of == moment.week_start, TOTALS.week_count), else_=0)
+
+
+def _activities_this_month(moment: Moment):
+    return case((TOTALS.month_of == moment.month_start, TOTALS.month_count), else_=0)
 
 
 def _last_report():
-    return (select(func.max(DailyActivity.activity_date))
-            .where(DailyActivity.employee_id == Employee.id, DailyActivity.status != "draft").scalar_subquery())
+    return TOTALS.last_reported_on
 
 
-def _waiting(*conditions):
-    """Submitted activities per employee: grouped over the submitted ones only (the status index), not an
-    employee's whole history."""
-    return (select(DailyActivity.employee_id, func.count().label("waiting"))
-            .where(DailyActivity.status == "submitted", *conditions).group_by(DailyActivity.employee_id)
-            .subquery())
+def _waiting():
+    return func.coalesce(TOTALS.waiting, 0)
 
 
 def _latest_predikat():
@@ -290,8 +280,10 @@ def _idle_from(moment: Moment, days: int) -> dt.date:
 
 def _filtered(query: TableQuery, moment: Moment, *columns):
     """The employees in scope matching the query's filters and search, as a SELECT of ``columns``."""
-    statement = (scoped_select(Employee, *columns, agency_id=query.agency_id)
-                 .outerjoin(Unit, Employee.unit_id == Unit.id)
+    statement = scoped_select(Employee, *columns, agency_id=query.agency_id)
+    if query.idle_days or query.sort in SORTS_BY_TOTALS:
+        statement = _with_totals(statement)
+    statement = (statement.outerjoin(Unit, Employee.unit_id == Unit.id)
                  .outerjoin(Position, Employee.position_id == Position.id)
                  .where(Employee.active.is_(True)))
     if query.unit_id:
@@ -333,17 +325,15 @@ def _sort_expression(query: TableQuery, moment: Moment, statement):
     if key == "achievement":
         return statement, _achievement(moment)
     if key == "week":
-        return statement, _activities_since(moment.week_start, moment)
+        return statement, _activities_this_week(moment)
     if key == "month":
-        return statement, _activities_since(moment.month_start, moment)
+        return statement, _activities_this_month(moment)
     if key == "idle":
         # More working days without a report is an older last report; never reported is the most idle.
         last = _last_report()
         return statement, func.coalesce(last, dt.date(1900, 1, 1))
     if key == "waiting":
-        waiting = _waiting(*([DailyActivity.agency_id == query.agency_id] if query.agency_id else []))
-        return statement.outerjoin(waiting, waiting.c.employee_id == Employee.id), \
-            func.coalesce(waiting.c.waiting, 0)
+        return statement, _waiting()
     if key == "dialogue":
         return statement, _last_dialogue()
     if key == "predikat":
@@ -396,16 +386,14 @@ def performance_rows(ids: list[int], moment: Moment) -> list[PerformanceRow]:
     """Every figure of the employees ``ids`` (already chosen through the scope), in the order given."""
     if not ids:
         return []
-    waiting = _waiting(DailyActivity.employee_id.in_(ids))
     earned = training._jp_earned(moment.today.year).where(
         TrainingParticipation.employee_id.in_(ids)).subquery()
     statement = (
         select(Employee.id, Employee.name, Employee.nip, func.coalesce(Agency.short_name, Agency.name),
                Unit.name, Position.name, _plan_status(moment).label("skp"),
                _achievement(moment).label("achievement"),
-               _activities_since(moment.week_start, moment).label("week"),
-               _activities_since(moment.month_start, moment).label("month"),
-               _last_report().label("last_report"), func.coalesce(waiting.c.waiting, 0).label("waiting"),
+               _activities_this_week(moment).label("week"), _activities_this_month(moment).label("month"),
+               _last_report().label("last_report"), _waiting().label("waiting"),
                _latest_predikat().label("predikat"), func.coalesce(earned.c.jp, 0).label("jp"),
                _citizen_responses(moment, func.count()).label("feedback_count"),
                _citizen_responses(moment, func.count(SurveyResponse.u6) + func.count(SurveyResponse.u7))
@@ -415,7 +403,7 @@ def performance_rows(ids: list[int], moment: Moment) -> list[PerformanceRow]:
         .join(Agency, Employee.agency_id == Agency.id)
         .outerjoin(Unit, Employee.unit_id == Unit.id)
         .outerjoin(Position, Employee.position_id == Position.id)
-        .outerjoin(waiting, waiting.c.employee_id == Employee.id)
+        .outerjoin(TOTALS, TOTALS.employee_id == Employee.id)
         .outerjoin(earned, earned.c.employee_id == Employee.id)
         .where(Employee.id.in_(ids)))
     found = {row.id: row for row in db.session.execute(statement)}
@@ -555,8 +543,8 @@ def employee_performance(employee: Employee, today: dt.date | None = None) -> Em
         .order_by(DailyActivity.activity_date.desc(), DailyActivity.start_time.desc()).limit(RECENT_ACTIVITIES)))
     newer = aliased(Evaluation)
     evaluations = list(db.session.scalars(
-        scoped_select(Evaluation).where(Evaluation.employee_id == employee.id,
-                                        ~exists().where(newer.previous_id == Evaluation.id))
+        scoped_select(Evaluation).options(lazyload("*"))  # the list shows the row's own columns only
+        .where(Evaluation.employee_id == employee.id, ~exists().where(newer.previous_id == Evaluation.id))
         .order_by(Evaluation.window_end.desc(), Evaluation.id.desc())))
     trainings = list(db.session.scalars(
         scoped_select(TrainingParticipation).join(TrainingProgramme)

@@ -5,7 +5,7 @@ on refusal (DomainError with an English N_ message the UI translates). Rows
 passed in were fetched through the user's scope by the caller; whatever they
 point to (a superior's RHK, an agency indicator) is checked here explicitly.
 
-Who may do what (PermenPANRB 6/2022; issue 3):
+Who may do what (PermenPANRB 6/2022; issue 3; each rule a predicate of ``app.security.acts``):
 * the owner (or an Agency Admin of the plan's agency, or HR Admin) drafts and edits a plan
   while it is a draft or returned; only the owner submits;
 * only the plan's evaluator approves, returns and writes the leader's expectations;
@@ -43,7 +43,8 @@ from app.models.planning import (
     WorkPlan,
     WorkResult,
 )
-from app.security.scope import GLOBAL_ROLES, LEADER, current_scope, ensure_not_self, ensure_writable
+from app.security import acts
+from app.security.scope import ensure_not_self, ensure_writable
 
 EDITABLE_STATUSES = ("draft", "returned")
 OPEN_PERIOD_STATUSES = ("planning", "running")
@@ -52,11 +53,6 @@ OPEN_PERIOD_STATUSES = ("planning", "running")
 def _commit(work):
     return run_in_transaction(work, ConcurrentChange(N_(
         "Someone else changed this SKP at the same time; reload it and check its status.")))
-
-
-def _role_names() -> set[str]:
-    user = acting_user()
-    return {role.name for role in user.roles} if user is not None and user.is_authenticated else set()
 
 
 # --- periods and agency indicators -----------------------------------------------------------
@@ -114,18 +110,14 @@ def check_realisation(realisation: IndicatorRealisation) -> None:
 def check_organization_rating(rating: OrganizationRating) -> None:
     """The organisation predikat is set by the leader one level up (SE MenPANRB 03/2023; RULES §6):
     HR Admin, or a Leader who oversees the agency without belonging to it (never its own head)."""
-    scope = current_scope()
     agency = rating.agency
     if agency is None:
         raise DomainError(N_("Choose the agency."), field="agency")
-    if not scope.global_access:
-        own_employee = db.session.get(Employee, scope.employee_id) if scope.employee_id else None
-        if LEADER not in _role_names() or agency.id not in scope.agency_ids:
-            raise DomainError(N_("Only the leader one level above the agency records its predikat."),
-                              field="agency")
-        if own_employee is not None and own_employee.agency_id == agency.id:
+    if not acts.may_rate_organization(agency):
+        if acts.leads(agency):
             raise DomainError(N_("The agency's own leaders cannot rate their agency; the leader one level "
                                  "up does."), field="agency")
+        raise DomainError(N_("Only the leader one level above the agency records its predikat."), field="agency")
     try:
         OrganizationPredikat(rating.predikat)
     except ValueError:
@@ -167,13 +159,8 @@ def approach_for(position: Position | None) -> SkpApproach:
 
 # --- permissions on a plan ---------------------------------------------------------------------
 
-def _acting_employee_id():
-    return current_scope().employee_id
-
-
 def ensure_may_edit(plan: WorkPlan) -> None:
-    scope = current_scope()
-    if scope.employee_id != plan.employee_id and not scope.can_write_agency(plan.agency_id):
+    if not acts.may_edit_plan(plan):
         raise DomainError(N_("Only the owner of this SKP or an administrator of the agency may change it."))
     if plan.status == "approved":
         raise DomainError(N_("This SKP is approved and locked; create a revision to change it."))
@@ -184,24 +171,21 @@ def ensure_may_edit(plan: WorkPlan) -> None:
 
 def available_transitions(plan: WorkPlan) -> list[str]:
     """The workflow steps the current user may take on this plan now (the services check again)."""
-    scope = current_scope()
-    me = scope.employee_id
     steps = []
-    if me is not None and me == plan.employee_id and plan.status in EDITABLE_STATUSES:
+    if acts.may_submit_plan(plan) and plan.status in EDITABLE_STATUSES:
         steps.append("submit")
-    if me is not None and me == plan.evaluator_id != plan.employee_id and plan.status == "submitted":
+    if acts.may_approve_plan(plan) and plan.status == "submitted":
         steps += ["approve", "return"]
-    if plan.status == "approved" and (me == plan.employee_id or scope.can_write_agency(plan.agency_id)):
+    if plan.status == "approved" and acts.may_edit_plan(plan):
         steps.append("revise")
-    if _role_names() & GLOBAL_ROLES and me != plan.employee_id:
+    if acts.may_change_evaluator(plan):
         steps.append("change_evaluator")
     return steps
 
 
 def _ensure_evaluator(plan: WorkPlan, action_message: str) -> None:
-    employee_id = _acting_employee_id()
     ensure_not_self(plan.employee_id, N_("You cannot approve or return your own SKP."))
-    if employee_id is None or employee_id != plan.evaluator_id:
+    if not acts.evaluates(plan):
         raise DomainError(action_message)
 
 
@@ -337,8 +321,7 @@ def _new_draft(employee: Employee, period: Period, version: int = 1, previous: W
 
 
 def _ensure_may_plan_for(employee: Employee, period: Period) -> None:
-    scope = current_scope()
-    if scope.employee_id != employee.id and not scope.can_write_agency(employee.agency_id):
+    if not acts.may_plan_for(employee):
         raise DomainError(N_("You may only create an SKP for yourself or for employees of the agencies you "
                              "manage."))
     if period.status not in OPEN_PERIOD_STATUSES:
@@ -401,7 +384,7 @@ def copy_previous_year(employee: Employee, period: Period) -> WorkPlan:
 
 def submit(plan: WorkPlan) -> WorkPlan:
     def work():
-        if _acting_employee_id() != plan.employee_id:
+        if not acts.may_submit_plan(plan):
             raise DomainError(N_("Only the owner submits an SKP."))
         ensure_may_edit(plan)
         if plan.evaluator_id is None:
@@ -452,8 +435,7 @@ def return_plan(plan: WorkPlan, note: str) -> WorkPlan:
 def revise(plan: WorkPlan) -> WorkPlan:
     """Version n+1 as a draft with the same content; version n stays approved and unchanged."""
     def work():
-        scope = current_scope()
-        if scope.employee_id != plan.employee_id and not scope.can_write_agency(plan.agency_id):
+        if not acts.may_edit_plan(plan):
             raise DomainError(N_("Only the owner of this SKP or an administrator of the agency may change it."))
         if plan.status != "approved":
             raise DomainError(N_("Only an approved SKP is revised; this one can still be edited."))
@@ -473,7 +455,7 @@ def revise(plan: WorkPlan) -> WorkPlan:
 def check_expectation(expectation: BehaviourExpectation) -> None:
     """Who writes the leader's expectations of a plan (the edit form of an expectation)."""
     plan = expectation.work_plan
-    if _acting_employee_id() is None or _acting_employee_id() != plan.evaluator_id:
+    if not acts.evaluates(plan):
         raise DomainError(N_("Only the evaluator writes the leader's expectations."))
     if plan.status == "approved":
         raise DomainError(N_("This SKP is approved and locked; create a revision to change it."))
@@ -482,7 +464,7 @@ def check_expectation(expectation: BehaviourExpectation) -> None:
 def change_evaluator(plan: WorkPlan, new_evaluator: Employee, reason: str) -> WorkPlan:
     """Name another evaluator (an acting official); the reason is stored and audited with the change."""
     def work():
-        if not _role_names() & GLOBAL_ROLES:
+        if not acts.is_hr_administrator():
             raise DomainError(N_("Only HR administrators change the evaluator."))
         ensure_not_self(plan.employee_id, N_("You cannot change the evaluator of your own SKP; another HR "
                                              "administrator does."))

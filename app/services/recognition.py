@@ -13,8 +13,10 @@ nothing written). Rows passed in were fetched through the user's scope by the ca
 * nominated (HR Admin, or an Agency Admin within their agencies, with a justification) → approved (HR Admin)
   → awarded (HR Admin, with decree number and date); rejection before the award, with a note;
 * nobody nominates themselves or their own unit, nor approves, awards or rejects a nomination of themselves
-  (``ensure_not_self``, ``ensure_not_own_unit``); four eyes: whoever nominated does not approve or award that
-  nomination (``ensure_other_account``), though they may still reject (withdraw) it.
+  (``ensure_not_self``, ``ensure_not_own_unit``); four eyes: whoever nominated neither approves, rejects nor
+  awards that nomination, and whoever approved it does not award it (``app.security.acts``);
+* a decision is taken on the version of the nomination the person saw (``opened_version``): one saved by
+  someone else meanwhile is refused with what changed (VersionConflict, 409).
 """
 from __future__ import annotations
 
@@ -36,10 +38,12 @@ from app.models.audit import utcnow
 from app.models.evaluation import Evaluation
 from app.models.recognition import AwardType, DisciplinarySanction, Nomination
 from app.models.survey import SurveyResponse
-from app.security.scope import (current_scope, ensure_not_own_unit, ensure_not_self, ensure_other_account,
-                                ensure_writable, permits, scoped_select)
+from app.parsing import parse_whole_number
+from app.security import acts
+from app.security.scope import ensure_not_own_unit, ensure_not_self, ensure_writable, scoped_select
 from app.services.survey import IkmFigures, officer_feedback, tallies
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
+from app.services.versioning import ensure_opened_version
 
 PERFORMER_PREDIKAT = (Predikat.VERY_GOOD, Predikat.GOOD)
 CANDIDATES_SHOWN = 10
@@ -50,31 +54,6 @@ LIVE_STATUSES = ("nominated", "approved", "awarded")
 def _commit(work):
     return run_in_transaction(work, ConcurrentChange(N_(
         "Someone else changed this nomination at the same time; reload it and check its status.")))
-
-
-def _ensure_may_decide(nomination: Nomination) -> None:
-    """Who approves, awards or rejects a nomination: an HR administrator who is not its recipient."""
-    if not current_scope().global_access:
-        raise DomainError(N_("Only HR administrators may approve, award or reject nominations"))
-    ensure_not_self(nomination.employee_id, N_("You cannot decide on a nomination of yourself; another HR "
-                                               "administrator decides"))
-
-
-def _ensure_may_grant(nomination: Nomination) -> None:
-    """Who approves or awards a nomination: one who may decide about it and did not nominate it (four eyes)."""
-    _ensure_may_decide(nomination)
-    ensure_other_account(nomination.nominated_by_id, N_("You nominated this candidate; another HR administrator "
-                                                        "approves and awards the nomination"))
-
-
-def may_decide(nomination: Nomination) -> bool:
-    """Whether the nomination's page offers the acting user its rejection (the same rule)."""
-    return permits(_ensure_may_decide, nomination)
-
-
-def may_grant(nomination: Nomination) -> bool:
-    """Whether the nomination's page offers the acting user its approval or award (the same rule)."""
-    return permits(_ensure_may_grant, nomination)
 
 
 # --- evidence ---------------------------------------------------------------------------------
@@ -304,9 +283,39 @@ def nominate(award_type: AwardType, period: str, justification: str, *, employee
     return _commit(work)
 
 
-def approve(nomination: Nomination) -> Nomination:
+class RecipientNotFound(LookupError):
+    """The employee (by id or NIP) or the unit a nomination names does not exist or lies outside the user's scope
+    (REST: 404; the page says so)."""
+
+
+def nominate_as_asked(values) -> Nomination:
+    """A nomination as the page's form and a REST body send it alike (the same keys, one reading): ``award_type_id``,
+    ``period``, the recipient as ``employee_id``, ``nip`` or ``unit_id`` (read through the user's scope),
+    ``justification``, ``exception_reason``. RecipientNotFound for a recipient unknown or out of scope; a
+    DomainError for a missing award type and for every refusal of ``nominate``."""
+    award_type = db.session.get(AwardType, parse_whole_number(values.get("award_type_id")) or 0)
+    if award_type is None:
+        raise DomainError(N_("Choose the award type"), field="award_type")
+    employee_id, unit_id = parse_whole_number(values.get("employee_id")), parse_whole_number(values.get("unit_id"))
+    nip = "".join(str(values.get("nip") or "").split())
+    employee = unit = None
+    if employee_id or nip:
+        employee = db.session.scalar(scoped_select(Employee).where(
+            Employee.id == employee_id if employee_id else Employee.nip == nip))
+        if employee is None:
+            raise RecipientNotFound(employee_id or nip)
+    if unit_id:
+        unit = db.session.scalar(scoped_select(Unit).where(Unit.id == unit_id))
+        if unit is None:
+            raise RecipientNotFound(unit_id)
+    return nominate(award_type, str(values.get("period") or ""), str(values.get("justification") or ""),
+                    employee=employee, unit=unit, exception_reason=str(values.get("exception_reason") or ""))
+
+
+def approve(nomination: Nomination, *, opened_version: int | None) -> Nomination:
     def work():
-        _ensure_may_grant(nomination)
+        acts.ensure_may_judge_nomination(nomination)
+        ensure_opened_version(nomination, opened_version)
         ensure_transition(nomination.status, "approved")
         nomination.status, nomination.approved_at = "approved", utcnow()
         nomination.approved_by_id = getattr(acting_user(), "id", None)
@@ -314,10 +323,12 @@ def approve(nomination: Nomination) -> Nomination:
     return _commit(work)
 
 
-def award(nomination: Nomination, decree_number: str | None, decree_date: dt.date | None) -> Nomination:
+def award(nomination: Nomination, decree_number: str | None, decree_date: dt.date | None, *,
+          opened_version: int | None) -> Nomination:
     """Award an approved nomination: the decree (SK) number and date are what the piagam rests on."""
     def work():
-        _ensure_may_grant(nomination)
+        acts.ensure_may_award_nomination(nomination)
+        ensure_opened_version(nomination, opened_version)
         ensure_transition(nomination.status, "awarded")
         if not (decree_number or "").strip():
             raise DomainError(N_("Give the decree number of the award"), field="decree_number")
@@ -329,9 +340,10 @@ def award(nomination: Nomination, decree_number: str | None, decree_date: dt.dat
     return _commit(work)
 
 
-def reject(nomination: Nomination, note: str | None) -> Nomination:
+def reject(nomination: Nomination, note: str | None, *, opened_version: int | None) -> Nomination:
     def work():
-        _ensure_may_decide(nomination)
+        acts.ensure_may_judge_nomination(nomination)
+        ensure_opened_version(nomination, opened_version)
         ensure_transition(nomination.status, "rejected")
         if not (note or "").strip():
             raise DomainError(N_("Say why the nomination is rejected"), field="note")

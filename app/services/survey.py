@@ -5,7 +5,8 @@
   (one SUM/COUNT per element) and graded by app.domain.ikm;
 * ``officer_feedback`` — what citizens said about one officer, for the evaluation;
 * ``set_responses_excluded`` — HR Admin keeps a suspicious response out of the IKM (audited);
-* ``load_demo_survey`` — deterministic demo data for the Tanjung Selor service units.
+* ``load_demo_survey`` — deterministic demo data for the Tanjung Selor service units (and a kiosk each,
+  waiting for its registration link).
 """
 from __future__ import annotations
 
@@ -19,8 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, has_request_context
-from flask_babel import gettext
+from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -40,10 +40,11 @@ from app.domain.ikm import (
 )
 from app.domain.messages import N_, DomainError
 from app.domain.numbers import round_half_up
-from app.domain.policy import IKM_WEIGHT
+from app.domain.policy import IKM_WEIGHT, SURVEY_FORM_HOURS, ikm_weight
 from app.extensions import db
 from app.models import Agency, Employee, Unit
 from app.models.audit import utcnow
+from app.models.policy import policy_value_label
 from app.models.survey import (
     ANSWER_COLUMNS,
     CHANNELS,
@@ -61,12 +62,10 @@ from app.models.survey import (
 )
 from app.parsing import parse_whole_number
 from app.security.scope import current_scope, ensure_writable, scoped_select
-from app.services.policy import IkmWeights
+from app.services.policy import in_force
 from app.services.transaction import ConcurrentChange, run_in_transaction
 
 HONEYPOT_FIELD = "website"
-# A citizen may keep the form open for a while (a queue, a phone call); a token older than this is refused.
-FORM_TOKEN_LIFETIME = dt.timedelta(hours=12)
 KIOSK_REGISTRATION_LIFETIME = dt.timedelta(days=1)
 # The answer a form, an app or a paper form gives for "not answered" (JSON may also send null).
 NOT_ANSWERED = 0
@@ -214,6 +213,11 @@ def validated_response(unit: Unit, period: SurveyPeriod, payload: Mapping) -> di
 
 # --- replay protection of the open form: a one-time token per form, not a ban on equal answers --------
 
+def form_token_lifetime() -> dt.timedelta:
+    """(policy) How long a form may stay open (a queue, a phone call) before its token is refused."""
+    return dt.timedelta(hours=in_force(SURVEY_FORM_HOURS.key, local_today()))
+
+
 def _form_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="survey-form")
 
@@ -234,7 +238,7 @@ def _form_nonce(token, unit: Unit) -> str:
     if not isinstance(token, str) or not token or len(token) > 200:
         raise expired
     try:
-        data = _form_serializer().loads(token, max_age=FORM_TOKEN_LIFETIME.total_seconds())
+        data = _form_serializer().loads(token, max_age=form_token_lifetime().total_seconds())
     except BadData:  # altered, of another salt or key, or older than its lifetime
         raise expired from None
     if not isinstance(data, dict) or data.get("unit") != unit.id or not isinstance(data.get("nonce"), str):
@@ -418,15 +422,6 @@ def tally(*conditions) -> Tally:
     return _tally(row)
 
 
-def ikm_weights() -> IkmWeights:
-    """The IKM weight settings, read once per request (a report weighs several periods)."""
-    if not has_request_context():
-        return IkmWeights()
-    if "ikm_weights" not in g:
-        g.ikm_weights = IkmWeights()
-    return g.ikm_weights
-
-
 @dataclass(frozen=True)
 class IkmFigures:
     """The IKM of a set of responses: None with ``problem`` when it cannot be computed yet."""
@@ -442,7 +437,7 @@ class IkmFigures:
         if counted.respondents == 0:
             return cls(0, None, DomainError(N_("No responses yet.")))
         try:
-            weight = ikm_weights().weight(on or local_today())
+            weight = ikm_weight(in_force(IKM_WEIGHT.key, on or local_today()))
             return cls(counted.respondents, ikm_from_element_totals(counted.totals, weight=weight))
         except DomainError as error:
             return cls(counted.respondents, None, error)
@@ -574,7 +569,7 @@ class UnitIkmReport:
     @property
     def ikm_weight_label(self) -> str:
         """The policy the figures use, named in the user's language."""
-        return gettext(IKM_WEIGHT.choice(self.ikm_weight).label)
+        return policy_value_label(IKM_WEIGHT.key, self.ikm_weight)
 
     def as_dict(self) -> dict:
         return {
@@ -629,7 +624,7 @@ def _report(unit: Unit, period: SurveyPeriod) -> UnitIkmReport:
         .where(in_period, SurveyResponse.excluded.is_(False)).group_by(SurveyResponse.channel)).all())
     return UnitIkmReport(
         unit=unit, period=period, figures=IkmFigures.of(counted.get(period.id, empty), period.start_date),
-        ikm_weight=ikm_weights().choice(period.start_date), excluded=excluded,
+        ikm_weight=in_force(IKM_WEIGHT.key, period.start_date), excluded=excluded,
         minimum_sample=minimum_sample(period.population),
         trend=[TrendPoint(p, IkmFigures.of(counted.get(p.id, empty), p.start_date)) for p in previous],
         suggestions=suggestions, officers=_officer_rows(in_period), plans=plans,
@@ -669,10 +664,16 @@ class AgencyIkmReport:
     end: dt.date
     figures: IkmFigures
     units: list[AgencyUnitRow]
+    ikm_weight: str  # the IKM weight policy of the pooled figures: the one in force on ``start``
+
+    @property
+    def ikm_weight_label(self) -> str:
+        return policy_value_label(IKM_WEIGHT.key, self.ikm_weight)
 
     def as_dict(self) -> dict:
         return {"agency": {"id": self.agency.id, "code": self.agency.code, "name": self.agency.name},
                 "start": self.start.isoformat(), "end": self.end.isoformat(), **self.figures.as_dict(),
+                "policy": {"ikm_weight": self.ikm_weight},
                 "units": [{"unit": row.unit.name, "period": _period_dict(row.period),
                            "sample_sufficient": row.sample_sufficient, **row.figures.as_dict()}
                           for row in self.units]}
@@ -699,7 +700,8 @@ def agency_ikm_report(agency_id: int, start: dt.date, end: dt.date) -> AgencyIkm
     rows = [AgencyUnitRow(period.unit, period, IkmFigures.of(per_period.get(period.id, Tally(0, {})),
                                                              period.start_date))
             for period in sorted(periods, key=lambda p: (p.unit.name, p.start_date))]
-    return AgencyIkmReport(agency, start, end, IkmFigures.of(tally(in_periods), start), rows)
+    return AgencyIkmReport(agency, start, end, IkmFigures.of(tally(in_periods), start), rows,
+                           in_force(IKM_WEIGHT.key, start))
 
 
 @dataclass(frozen=True)
@@ -905,8 +907,19 @@ def load_demo_survey(seed: int = 2026, today: dt.date | None = None) -> int:
                 db.session.execute(insert(SurveyResponse.__table__), rows)
                 added += len(rows)
         _demo_plan(unit)
+        _demo_kiosk(unit)
     db.session.commit()
     return added
+
+
+DEMO_KIOSK_NAME = "Tablet di ruang tunggu"
+
+
+def _demo_kiosk(unit: Unit) -> None:
+    """A kiosk per unit, not yet registered: the unit's admin issues its registration link."""
+    if db.session.execute(select(SurveyKiosk.id).where(SurveyKiosk.unit_id == unit.id).limit(1)).first():
+        return
+    db.session.add(SurveyKiosk(unit=unit, name=DEMO_KIOSK_NAME, active=True))
 
 
 def _demo_plan(unit: Unit) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import Select, case, func, select
 
 from app.domain.ikm import ELEMENT_BY_CODE, Grade
 from app.domain.messages import N_, DomainError
+from app.domain.policy import MINUTES_PER_JP
 from app.domain.predikat import Predikat
 from app.domain.training import (REQUIRED_JP_PER_YEAR, ComplianceFigures, compliance as compliance_of,
                                  is_jp_compliant, jp_shortfall, validate_completion, validate_score,
@@ -35,6 +36,7 @@ from app.models.training import (PARTICIPATION_STATUSES, TrainingParticipation, 
                                  TrainingRequest)
 from app.security.scope import current_scope, ensure_not_self, ensure_writable, scoped_select
 from app.services.planning import holder_of
+from app.services.policy import in_force
 from app.services.survey import IkmFigures, Tally, tallies
 from app.services.transaction import ConcurrentChange, run_in_transaction
 
@@ -265,6 +267,11 @@ class AgencyCompliance:
 
 # Whom the 20-JP right is counted for (RULES §9): active PNS.
 COMPLIANCE_POPULATION = (Employee.active.is_(True), Employee.employment_type == "PNS")
+
+
+def minutes_per_jp(year: int) -> int:
+    """(policy) The length of a JP in ``year``: the setting in force on its first day (app.services.policy)."""
+    return in_force(MINUTES_PER_JP.key, dt.date(year, 1, 1))
 
 
 def compliance(year: int, agency_id: int | None = None) -> list[AgencyCompliance]:

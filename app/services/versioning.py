@@ -127,6 +127,14 @@ def _move(name, *, undone_in: dict, recorded_in: dict) -> None:
         recorded_in[name] = None
 
 
+def ensure_opened_version(item, opened: int | None) -> None:
+    """Refuse an act on ``item`` decided on a page that showed version ``opened`` (None: the page sent none)
+    unless it is the stored one, locked until the act commits. Raises VersionConflict."""
+    current = locked_version(type(item), item.id)
+    if opened != current:
+        raise conflict_with(type(item), item.id, opened, current)
+
+
 def ensure_current_version(item) -> None:
     """Refuse the save of ``item`` unless the version it carries (set from the form or the JSON body) is the
     stored one; otherwise give the row its next version. Raises VersionConflict."""

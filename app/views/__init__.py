@@ -1,13 +1,15 @@
-"""Registers every view, API and menu entry. Menu `name`s are permission keys; labels are translated."""
+"""Registers every view and menu entry (the REST resources: app.api.register_apis). Menu `name`s are permission
+keys; labels are translated."""
 from flask_babel import lazy_gettext as _l
 
-from app.api.master_data import AgencyApi, EmployeeApi, PositionApi, RankApi, UnitApi
 from app.views.lookup import LookupView
 from app.views.navigation import register_navigation
 from app.views.activity import register_activity_views
 from app.views.adoption import register_adoption_views
 from app.views.evaluation import register_evaluation_views
 from app.views.dialogue import register_dialogue_views
+from app.views.cycle import register_cycle_views
+from app.views.allowance import register_allowance_views
 from app.views.recognition import register_recognition_views
 from app.views.training import register_training_views
 from app.views.imports import register_import_views
@@ -52,15 +54,14 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(AuditEntryView, "Audit Log", label=_l("Audit log"), icon="fa-clipboard-list",
                         category="Security", category_label=_l("Security"))
     appbuilder.add_view_no_menu(LookupView)
-
-    for api in (AgencyApi, UnitApi, PositionApi, EmployeeApi, RankApi):
-        appbuilder.add_api(api)
     register_planning_views(appbuilder)
     register_activity_views(appbuilder)
     register_performance_views(appbuilder)
     register_adoption_views(appbuilder)
     register_evaluation_views(appbuilder)
     register_dialogue_views(appbuilder)
+    register_cycle_views(appbuilder)
+    register_allowance_views(appbuilder)
     register_training_views(appbuilder)
     register_recognition_views(appbuilder)
     register_survey_views(appbuilder)

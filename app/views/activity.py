@@ -16,16 +16,12 @@ from app.models import Employee
 from app.models.activity import DailyActivity
 from app.models.planning import WorkResult
 from app.parsing import parse_whole_number
+from app.security import acts
 from app.security.scope import ScopedInterface, current_scope, scoped_select
 from app.services import activity as activities
-from app.views.base import READ_WRITE_PERMISSIONS, ExcelExport, ScopedModelView, translated
-from app.views.navigation import has_own_record, supervises
-
-ACTIVITY_PERMISSIONS = {**READ_WRITE_PERMISSIONS, "submit": "write", "approve": "write",
-                        "return_activity": "write", "bulk_approve": "write",
-                        "report": "write", "mine": "read", "queue": "read", "decide": "write",
-                        "evidence": "read", "send": "write", "index": "read", "data": "read",
-                        "employee": "read"}
+from app.security.writes import ACTIVITY_PERMISSIONS
+from app.views.base import ExcelExport, ScopedModelView, translated
+from app.views.navigation import has_own_record
 
 
 LABELS = {
@@ -136,12 +132,12 @@ class ActivityView(BaseView):
     method_permission_name = ACTIVITY_PERMISSIONS
     default_view = "mine"
     # Offered (menu, home page) and opened only by people these pages are about (app.views.navigation).
-    page_conditions = {"report": has_own_record, "mine": has_own_record, "queue": supervises}
+    page_conditions = {"report": has_own_record, "mine": has_own_record, "queue": acts.supervises}
     scoped = ScopedInterface(DailyActivity)
 
     def _own(self, pk):
         item = self.scoped.get(pk)
-        if item is None or item.employee_id != current_scope().employee_id:
+        if item is None or not acts.is_own(item.employee_id):
             abort(404)
         return item
 
@@ -275,9 +271,7 @@ class ActivityDashboardView(BaseView):
 
 
 def register_activity_views(appbuilder) -> None:
-    """Views, API and the "Daily Activities" menu; called from app.views.register_views."""
-    from app.api.activity import DailyActivityApi
-
+    """Views and the "Daily Activities" menu; called from app.views.register_views."""
     menu = {"category": "Daily Activities", "category_label": _l("Daily Activities"),
             "category_icon": "fa-clipboard-check"}
     appbuilder.add_view(ActivityView, "Report activity", label=_l("Report activity"), icon="fa-pen",
@@ -289,4 +283,3 @@ def register_activity_views(appbuilder) -> None:
     appbuilder.add_view(DailyActivityView, "DailyActivity", label=_l("All activities"), icon="fa-list", **menu)
     appbuilder.add_view(ActivityDashboardView, "ActivityDashboard", label=_l("Monitoring dashboard"),
                         icon="fa-gauge", **menu)
-    appbuilder.add_api(DailyActivityApi)

@@ -1,43 +1,25 @@
-"""Base classes shared by every model view and REST API: scope, validation, permissions, limits."""
+"""Base classes of the model views: scope, validation, permissions, limits (REST resources: app.api.base)."""
 import datetime as dt
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView, action, expose, has_access
-from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.fieldwidgets import Select2Widget
-from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext as _l, ngettext
-from marshmallow import ValidationError
 from wtforms import SelectField
 from wtforms.validators import StopValidation
 
-from app.api.schema import Refusal, RelationIdConverter
-from app.domain.messages import DomainError
 from app.excel import excel_download, export_cell  # noqa: F401  (excel_download re-exported for the views)
-from app.formatting import decimal, moment, percent, shown  # noqa: F401  (re-exported: views format with them)
-from app.extensions import db
-from app.parsing import fits, number_bound
-from app.models.versioning import is_versioned
-from app.security.scope import ensure_writable
-from app.services.versioning import VersionConflict, ensure_current_version
+# re-exported: views format and translate with them
+from app.formatting import decimal, moment, percent, shown, translated  # noqa: F401
+from app.domain.messages import DomainError
+from app.parsing import fits, number_bounds
+from app.security.scope import OutOfScope
+from app.security.writes import READ_WRITE_PERMISSIONS, GuardedWrites  # noqa: F401  (re-exported for the views)
+from app.services.transaction import ConcurrentChange
 from app.views.fields import for_people
-from app.views.versioning import VersionedApi, VersionedForms
-
-# MVC and REST of one resource share one permission pair: can_read / can_write.
-READ_WRITE_PERMISSIONS = {
-    "list": "read", "show": "read",
-    "add": "write", "edit": "write", "delete": "write", "muldelete": "write",
-    "get": "read", "get_list": "read", "info": "read",
-    "post": "write", "put": "write",
-    "export_xlsx": "read",
-}
-
-
-def translated(error: DomainError) -> str:
-    """The message of a rule violation in the user's language."""
-    return gettext(str(error.message), **error.params)
-
+from app.views.versioning import VersionedForms
 
 format_moment = moment  # the name the views' templates know it by
 
@@ -97,15 +79,19 @@ def coded(choices):
     return label_of
 
 
-def coded_formatters(*extra_fields) -> dict:
-    """The lists and show pages name a coded column as its form's choices do (every choice_field)."""
-    formatters = {}
+def coded_fields(*extra_fields) -> dict:
+    """{column: its form's select of codes} for every choice_field among the forms' extra fields."""
+    fields_by_name = {}
     for fields in extra_fields:
         for name, field in (fields or {}).items():
-            choices = getattr(field, "kwargs", {}).get("choices")
-            if issubclass(getattr(field, "field_class", type(None)), SelectField) and choices:
-                formatters.setdefault(name, coded(choices))
-    return formatters
+            if issubclass(getattr(field, "field_class", type(None)), SelectField) and field.kwargs.get("choices"):
+                fields_by_name.setdefault(name, field)
+    return fields_by_name
+
+
+def coded_formatters(*extra_fields) -> dict:
+    """The lists and show pages name a coded column as its form's choices do (every choice_field)."""
+    return {name: coded(field.kwargs["choices"]) for name, field in coded_fields(*extra_fields).items()}
 
 
 def choice_field(label, choices):
@@ -113,62 +99,9 @@ def choice_field(label, choices):
     return SelectField(label, choices=[(code, text) for code, text in choices], widget=Select2Widget())
 
 
-class GuardedWrites:
-    """Scope and business validation before anything is written; one rule set for MVC and REST.
-
-    ``validators`` are service functions ``f(item)`` raising DomainError; the
-    same functions run for an add, an edit and an API call, and on refusal the
-    session is rolled back so nothing half-changed can be committed later.
-    """
-
-    validators = ()
-    delete_checks = ()
-    # Master data is written by agency administrators only. Resources written by their owners
-    # and evaluators (work plans) set this to None: their service checks decide who may write.
-    scope_check = staticmethod(ensure_writable)
-
-    def _refuse(self, error: DomainError):
-        raise NotImplementedError
-
-    def _guard(self, item, checks):
-        try:
-            if self.scope_check is not None:
-                self.scope_check(item)
-            for check in checks:
-                check(item)
-        except DomainError as error:
-            db.session.rollback()
-            self._refuse(error)
-
-    def pre_add(self, item):
-        self._guard(item, self.validators)
-
-    def pre_update(self, item):
-        if is_versioned(type(item)):
-            try:
-                ensure_current_version(item)
-            except VersionConflict as conflict:
-                db.session.rollback()
-                self._refuse_conflict(conflict)
-        self._guard(item, self.validators)
-
-    def _refuse_conflict(self, conflict: VersionConflict):
-        """A save based on an older version: the API answers 409 with what changed (VersionedApi)."""
-        raise conflict
-
-    def pre_delete(self, item):
-        self._guard(item, self.delete_checks)
-
-
 # No model has a file column, and FAB's download/<filename> sends any file of the upload folder by name
 # (or answers 500 for a name it cannot split): model views go without the route.
 WITHOUT_FILE_DOWNLOAD = {"download"}
-
-
-def number_bounds(datamodel) -> dict:
-    """{column: number_bound} of a model's number columns: a larger number sent to the database answers 500."""
-    bounds = {name: number_bound(column.type) for name, column in datamodel.list_columns.items()}
-    return {name: bound for name, bound in bounds.items() if bound is not None}
 
 
 class FitsTheColumn:
@@ -183,17 +116,6 @@ class FitsTheColumn:
             raise StopValidation(gettext("This number is too large."))
 
 
-class JsonFitsTheColumn:
-    """The same for a number of a REST body (a marshmallow validator)."""
-
-    def __init__(self, bound):
-        self.bound = bound
-
-    def __call__(self, number):
-        if number is not None and not fits(number, self.bound):
-            raise ValidationError(gettext("This number is too large."))
-
-
 class FormsForPeople:
     """Generated add and edit forms that take what people type (app.views.fields.for_people). Lists and show
     pages need nothing here: their widgets format every value (app/templates/appbuilder/general/widgets)."""
@@ -203,9 +125,69 @@ class FormsForPeople:
         self.add_form = for_people(self.add_form)
         self.edit_form = for_people(self.edit_form)
         self.search_form = for_people(self.search_form, searching=True)
+        # A coded column is searched by its choices ("Diajukan"), not by the code typed and shown ("submitted").
+        for name, field in coded_fields(self.add_form_extra_fields, self.edit_form_extra_fields).items():
+            if name in self.search_columns:
+                setattr(self.search_form, name, field)
 
 
-class ScopedModelView(VersionedForms, FormsForPeople, GuardedWrites, ModelView):
+def refusal_status(error: DomainError) -> int:
+    """The status of a page whose save a use-case refused: 403 outside the user's agencies, 409 when someone
+    else's change came first, 400 for any other rule."""
+    if isinstance(error, OutOfScope):
+        return 403
+    return 409 if isinstance(error, ConcurrentChange) else 400
+
+
+def _invalid_form_answered_400(answer):
+    """FAB's answer to a posted form: a redirect when saved, else the page of the form with its errors."""
+    return (answer, 400) if request.method == "POST" and isinstance(answer, str) else answer
+
+
+class RefusedFormsAgain:
+    """A generated add or edit form whose save a use-case refused answers with its status (refusal_status) and
+    the form again as the person filled it in, the reason flashed above it. FAB redirected to the list (a 200
+    page) and the entries were lost. A form that did not validate answers 400 (FAB: 200)."""
+
+    def _refuse(self, error):
+        g.form_refusal_status = refusal_status(error)
+        raise ValueError(translated(error))
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self):
+        answer = super().add()
+        status = g.pop("form_refusal_status", None)
+        if status is None:
+            return _invalid_form_answered_400(answer)
+        kept = self._filters.get_relation_cols()
+        form = self.add_form.refresh(request.form)
+        self._fill_form_exclude_cols(kept, form)
+        page = self.render_template(self.add_template, title=self.add_title,
+                                    widgets=self._get_add_widget(form=form, exclude_cols=kept))
+        return page, status
+
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        answer = super().edit(pk)
+        status = g.pop("form_refusal_status", None)
+        item = self.datamodel.get(pk, self._base_filters) if status is not None else None
+        if item is None:
+            return _invalid_form_answered_400(answer)
+        return self.edit_page_again(item, self.edit_form.refresh(request.form), status)
+
+    def edit_page_again(self, item, form, status: int):
+        """The edit page of ``item`` showing ``form`` (the person's own entries), answered with ``status``."""
+        widgets = self._get_related_views_widgets(
+            item, filters={}, orders=get_order_args(), pages=get_page_args(), page_sizes=get_page_size_args(),
+            widgets=self._get_edit_widget(form=form))
+        page = self.render_template(self.edit_template, title=self.edit_title, widgets=widgets,
+                                    related_views=self._related_views)
+        return page, status
+
+
+class ScopedModelView(VersionedForms, RefusedFormsAgain, FormsForPeople, GuardedWrites, ModelView):
     method_permission_name = READ_WRITE_PERMISSIONS
     exclude_route_methods = WITHOUT_FILE_DOWNLOAD
     page_size = 25
@@ -222,12 +204,10 @@ class ScopedModelView(VersionedForms, FormsForPeople, GuardedWrites, ModelView):
         # database cannot order by: their column header answered 500. Only what a query can order by.
         self.order_columns = [name for name in self.order_columns
                               if not isinstance(getattr(self.datamodel.obj, name, None), property)]
-
-    def _refuse(self, error):
-        raise ValueError(translated(error))
+        self.datamodel.listed_columns = tuple(self.list_columns)
 
     # Only a save that lost the race after the form's own version check (VersionedForms.edit) gets here.
-    _refuse_conflict = _refuse
+    _refuse_conflict = RefusedFormsAgain._refuse
 
     @action("muldelete", _l("Delete"), _l("Delete the selected records?"), "fa-trash", single=False)
     def muldelete(self, items):
@@ -243,25 +223,6 @@ class ScopedModelView(VersionedForms, FormsForPeople, GuardedWrites, ModelView):
             deleted += 1
         flash(ngettext("%(num)d record deleted.", "%(num)d records deleted.", deleted), "info")
         return redirect(self.get_redirect())
-
-
-class ScopedApi(VersionedApi, GuardedWrites, ModelRestApi):
-    """A REST resource on the scoped data interface whose relations are written as ids (app.api.schema)."""
-
-    method_permission_name = READ_WRITE_PERMISSIONS
-    # Relations the user may link to without reading them, checked by the resource's validators instead.
-    relations_checked_by_validators: frozenset[str] = frozenset()
-
-    def __init__(self):
-        super().__init__()
-        # FAB takes one validator per column; no resource sets its own for a number column.
-        self.validators_columns = {**{name: JsonFitsTheColumn(bound) for name, bound in
-                                      number_bounds(self.datamodel).items()}, **self.validators_columns}
-        self.model2schemaconverter = RelationIdConverter(self.datamodel, self.validators_columns,
-                                                         self.relations_checked_by_validators)
-
-    def _refuse(self, error):
-        raise Refusal(translated(error))
 
 
 EXPORT_MAX_ROWS = 100_000

@@ -18,36 +18,18 @@ from app.extensions import db
 from app.models import Agency, Employee
 from app.models.activity import DailyActivity
 from app.models.dialogue import PerformanceDialogue
+from app.models.versioning import VERSION_FIELD
+from app.notifications import notification_link, notification_text
 from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, current_scope, scoped_select
 from app.services import dialogue as dialogues
 from app.services.transaction import ConcurrentChange
+from app.services.versioning import VersionConflict
 from app.views.base import translated
+from app.views.versioning import conflict_messages
 
 FORM_ROWS = 3  # empty topic and action rows the form offers (the page's script adds more)
 RECENT_ACTIVITIES = 10
-
-NOTIFICATION_TEXTS = {
-    dialogues.DIALOGUE_RECORDED: _l("%(name)s recorded a performance dialogue with you; please respond."),
-    dialogues.DIALOGUE_CHANGED: _l("%(name)s changed the record of your performance dialogue."),
-    dialogues.DIALOGUE_RESPONDED: _l("%(name)s acknowledged the performance dialogue."),
-    dialogues.DIALOGUE_DISAGREED: _l("%(name)s disagreed with the record of the performance dialogue."),
-    dialogues.DIALOGUE_REQUESTED: _l("%(name)s asks for a performance dialogue."),
-    dialogues.FEEDBACK_GIVEN: _l("%(name)s gave you feedback."),
-}
-
-
-def notification_text(note) -> str:
-    return gettext(str(NOTIFICATION_TEXTS.get(note.kind, "")), name=note.actor_name)
-
-
-def notification_link(note) -> str:
-    if note.kind == dialogues.DIALOGUE_REQUESTED:
-        return url_for("DialogueView.employee", pk=note.subject_id)
-    if note.kind == dialogues.FEEDBACK_GIVEN:
-        return url_for("DialogueView.index") + "#feedback"
-    return url_for("DialogueView.show", pk=note.subject_id)
-
 
 def _content(form) -> dialogues.DialogueContent:
     """The dialogue form's fields: topic_result_N/topic_text_N and action_text_N/action_due_N rows."""
@@ -60,6 +42,21 @@ def _content(form) -> dialogues.DialogueContent:
         went_well=form.get("went_well"), to_improve=form.get("to_improve"),
         topics=tuple(rows("topic_text", ("topic_result", "work_result_id"), ("topic_text", "text"))),
         actions=tuple(rows("action_text", ("action_text", "text"), ("action_due", "due_on"))))
+
+
+# The dialogue's own fields, as its form labels them: what a stale save lists as changed by someone else.
+DIALOGUE_LABELS = {"held_on": _l("Date of the dialogue"), "next_due_on": _l("Agreed date of the next dialogue"),
+                   "went_well": _l("What goes well"), "to_improve": _l("What to improve"),
+                   "status": _l("Status"), "employee_note": _l("Response of the employee")}
+
+
+def _flash_refusal(error: DomainError) -> None:
+    """The reason, and for a save on an old version who changed what since."""
+    if isinstance(error, VersionConflict):
+        for line in conflict_messages(error, PerformanceDialogue, DIALOGUE_LABELS):
+            flash(line, "warning")
+    else:
+        flash(translated(error), "danger")
 
 
 class DialogueView(BaseView):
@@ -88,7 +85,7 @@ class DialogueView(BaseView):
         try:
             work()
         except DomainError as error:
-            flash(translated(error), "danger")
+            _flash_refusal(error)
             return page(), 409 if isinstance(error, ConcurrentChange) else 400
         flash(done_message, "info")
         return redirect(back)
@@ -148,7 +145,8 @@ class DialogueView(BaseView):
     def _form(self, employee, dialogue, content=None):
         return self.render_template(
             "dialogue/form.html", employee=employee, dialogue=dialogue, results=dialogues.results_of(employee),
-            content=content, rows=FORM_ROWS, today=dialogues.today(), cadence=dialogues.cadence_of(employee))
+            content=content, rows=FORM_ROWS, today=dialogues.today(), cadence=dialogues.cadence_of(employee),
+            version_field=VERSION_FIELD)
 
     @expose("/record/<int:pk>", methods=["GET", "POST"])
     @has_access
@@ -172,10 +170,13 @@ class DialogueView(BaseView):
         if request.method == "POST":
             content = _content(request.form)
             try:
-                dialogues.update_dialogue(dialogue, content)
+                dialogues.update_dialogue(dialogue, content,
+                                          opened_version=parse_whole_number(request.form.get(VERSION_FIELD)))
             except DomainError as error:
-                flash(translated(error), "danger")
+                _flash_refusal(error)
                 status = 409 if isinstance(error, ConcurrentChange) else 400
+                # The person's entries stay; the hidden version becomes the stored one (saving again is then
+                # a decision taken knowing the other change).
                 return self._form(dialogue.employee, self._dialogue(pk), content), status
             flash(gettext("The dialogue was saved."), "info")
             return redirect(url_for("DialogueView.show", pk=dialogue.id))
@@ -186,7 +187,9 @@ class DialogueView(BaseView):
     def respond(self, pk):
         dialogue = self._dialogue(pk)
         agree = request.form.get("agree") != "0"
-        return self._attempt(lambda: dialogues.respond(dialogue, agree, request.form.get("note")),
+        opened = parse_whole_number(request.form.get(VERSION_FIELD))
+        return self._attempt(lambda: dialogues.respond(dialogue, agree, request.form.get("note"),
+                                                       opened_version=opened),
                              gettext("You acknowledged the dialogue.") if agree
                              else gettext("Your disagreement was recorded."),
                              url_for("DialogueView.show", pk=pk), lambda: self._show_page(self._dialogue(pk)))
@@ -261,12 +264,8 @@ def unread_notifications() -> int:
 
 
 def register_dialogue_views(appbuilder) -> None:
-    from app.api.dialogue import DIALOGUE_APIS
-
     appbuilder.add_view(DialogueView, "Performance dialogue", label=_l("Performance dialogue"),
                         icon="fa-comments", category="Performance Evaluation",
                         category_label=_l("Performance Evaluation"))
     appbuilder.add_view_no_menu(NotificationView)
     current_app.jinja_env.globals["unread_notifications"] = unread_notifications
-    for api in DIALOGUE_APIS:
-        appbuilder.add_api(api)

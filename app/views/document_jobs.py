@@ -11,7 +11,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 
 from app import tasks
-from app.documents import bulk
+from app.services import document_jobs as bulk
 from app.domain.messages import DomainError
 from app.extensions import db
 from app.models import Agency

@@ -13,6 +13,7 @@ from app.documents.catalogue import kind_of
 from app.documents.signing import PKCS12_MAX_BYTES
 from app.domain.messages import DomainError
 from app.parsing import parse_whole_number
+from app.security import acts
 from app.security.scope import current_scope
 from app.services import documents
 from app.views.base import format_moment, translated
@@ -46,8 +47,8 @@ class DocumentView(BaseView):
         return self.render_template(
             "documents/document.html", kind=kind, subject=subject, versions=versions,
             outdated=documents.outdated_codes(kind, subject, versions),
-            may_sign=documents.may_sign(subject, user), credentials=documents.signing_credentials(subject, user),
-            may_revoke=documents.may_revoke(user), format_moment=format_moment,
+            may_sign=acts.may_sign(subject), credentials=documents.signing_credentials(subject, user),
+            may_revoke=acts.may_revoke(), format_moment=format_moment,
             signing_refusal=gettext(subject.signing_refusal) if subject.signing_refusal else None,
             print_url=url_for("DocumentPrintView.print_pdf", kind_code=kind.code, key=subject.key)
             if self.appbuilder.sm.has_access("can_read", "DocumentPrint") else None), status
@@ -61,11 +62,11 @@ class DocumentView(BaseView):
     @has_access
     def sign(self, kind_code, key):
         kind, subject = readable_subject(kind_code, key)
-        if not documents.may_sign(subject, g.user):
+        if not acts.may_sign(subject):
             abort(403)
         try:
-            document = documents.sign_subject(
-                kind.code, subject.key, credential_id=parse_whole_number(request.form.get("credential")),
+            document = documents.sign_loaded(
+                kind, subject, credential_id=parse_whole_number(request.form.get("credential")),
                 passphrase=request.form.get("passphrase", ""), scope=current_scope(), actor=g.user)
         except DomainError as error:
             # Refused (not settled, wrong certificate or passphrase): the page again with the reason, nothing signed.

@@ -11,17 +11,18 @@ from sqlalchemy import select
 from app.domain.messages import N_, DomainError
 from app.domain.predikat import Predikat, Rating
 from app.extensions import db
+from app.formatting import translated_rule
 from app.models import Agency, CoreValue
 from app.models.evaluation import EVALUATION_KINDS, Evaluation
 from app.models.planning import Period, WorkPlan
 from app.parsing import parse_whole_number
+from app.security import acts
 from app.security.scope import ScopedInterface, current_scope
 from app.services import dialogue as dialogues
 from app.services import evaluation as evaluations
 from app.services.survey import officer_feedback
 from app.views.base import (READ_WRITE_PERMISSIONS, ExcelExport, ScopedModelView, excel_download, format_moment,
                             percent, translated)
-from app.views.planning import cascade_agencies
 
 CATEGORY = "Performance Evaluation"
 EVALUATION_PERMISSIONS = {**READ_WRITE_PERMISSIONS, "act": "write", "new_evaluation": "write"}
@@ -43,14 +44,6 @@ MESSAGES = {
     "realisation": _l("The realisation was saved."),
     "feedback": _l("The feedback was saved."),
 }
-
-
-def translated_rule(error: DomainError) -> str:
-    """A refusal or warning about the curve, with the bound's own sentence translated too."""
-    params = dict(error.params)
-    if "bound" in params:
-        params["bound"] = gettext(str(params["bound"]))
-    return gettext(str(error.message), **params)
 
 
 def _act(evaluation: Evaluation, name: str, form):
@@ -156,8 +149,8 @@ class EvaluationView(ExcelExport, ScopedModelView):
 def distribution_agencies() -> list[Agency]:
     """Agencies whose curve the user may see: the cascade's agencies (scope plus own agency), kept only where
     the user is HR, manages or leads the agency, or evaluates in it."""
-    agencies = db.session.scalars(cascade_agencies().order_by(Agency.name))
-    return [agency for agency in agencies if evaluations.may_see_distribution(agency)]
+    agencies = db.session.scalars(acts.cascade_agencies().order_by(Agency.name))
+    return [agency for agency in agencies if acts.may_see_distribution(agency)]
 
 
 FOLLOW_UP_TITLES = {
@@ -196,7 +189,7 @@ class DistributionView(BaseView):
         return self.render_template("evaluation/distribution.html", agencies=agencies, periods=periods,
                                     agency=agency, period=period, distribution=distribution,
                                     bars=bar_chart(distribution) if distribution else [],
-                                    hr_admin=evaluations._is_hr_admin())
+                                    hr_admin=acts.is_hr_administrator())
 
     @expose("/follow-up/<group>")
     @has_access
@@ -236,11 +229,7 @@ class DistributionView(BaseView):
 
 
 def register_evaluation_views(appbuilder) -> None:
-    from app.api.evaluation import EVALUATION_APIS
-
     menu = {"category": CATEGORY, "category_label": _l("Performance Evaluation"), "category_icon": "fa-star-half-alt"}
     appbuilder.add_view(EvaluationView, "Evaluation", label=_l("Evaluations"), icon="fa-clipboard-check", **menu)
     appbuilder.add_view(DistributionView, "Distribution", label=_l("Distribution curve"), icon="fa-chart-bar",
                         **menu)
-    for api in EVALUATION_APIS:
-        appbuilder.add_api(api)

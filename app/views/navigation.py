@@ -37,11 +37,6 @@ def has_own_record() -> bool:
     return current_scope().employee_id is not None
 
 
-def supervises() -> bool:
-    """Pages about "my team" need a position that others report to."""
-    return current_scope().employee_id is not None and current_scope().supervised_position_id is not None
-
-
 def _has_access(permission: str, resource: str) -> bool:
     """FAB's ``has_access``, asked once per request for each pair (the navbar asks ~100 times)."""
     answers = g.setdefault("access_answers", {})
@@ -120,10 +115,47 @@ def _visible_entries(category) -> list[NavbarEntry]:
     return entries
 
 
+def _page_conditions() -> tuple:
+    """Every page condition a view declares, in a fixed order (they are few: the navbar's cache key asks each)."""
+    conditions = current_app.extensions.get("sikinerja_page_conditions")
+    if conditions is None:
+        found = {condition for view in current_app.appbuilder.baseviews
+                 for condition in getattr(view, "page_conditions", {}).values()}
+        conditions = tuple(sorted(found, key=lambda condition: f"{condition.__module__}.{condition.__qualname__}"))
+        current_app.extensions["sikinerja_page_conditions"] = conditions
+    return conditions
+
+
+def _navbar_key():
+    """What the navbar depends on, when that is all: the account's roles if each is declarative (FAB_ROLES; the
+    permissions of a role stored in the database may change at any moment), the answer of every page condition,
+    the language. None: compute it for this request alone."""
+    user = g.get("user")
+    if not getattr(user, "is_authenticated", False):
+        return None
+    security = current_app.appbuilder.sm
+    roles = frozenset(role.name for role in security.get_user_roles(user))
+    if not roles <= security.builtin_roles.keys():
+        return None
+    return roles, tuple(bool(condition()) for condition in _page_conditions()), str(get_locale())
+
+
 def navbar_menus() -> list[NavbarMenu]:
-    """The signed-in user's navbar (computed once per request): menus of sections, only what they may open."""
-    if "navbar_menus" in g:
-        return g.navbar_menus
+    """The signed-in user's navbar: menus of sections, only what they may open. Built once per process for each
+    set of what it depends on (``_navbar_key``): ~110 permission checks and 60 translated labels per page saved."""
+    if "navbar_menus" not in g:
+        key = _navbar_key()
+        if key is None:
+            g.navbar_menus = _built_navbar_menus()
+        else:
+            built = current_app.extensions.setdefault("sikinerja_navbars", {})
+            if key not in built:
+                built[key] = _built_navbar_menus()
+            g.navbar_menus = built[key]
+    return g.navbar_menus
+
+
+def _built_navbar_menus() -> list[NavbarMenu]:
     sections = {}
     for category in current_app.appbuilder.menu.get_list():
         if not category.childs or not category.should_render() or not _has_access("menu_access", category.name):
@@ -137,7 +169,6 @@ def navbar_menus() -> list[NavbarMenu]:
         if grouped:
             menus.append(NavbarMenu(str(label), icon, grouped))
     menus.extend(NavbarMenu(section.label, icon, [section]) for section, icon in sections.values())
-    g.navbar_menus = menus
     return menus
 
 

@@ -9,6 +9,7 @@ from flask import abort, jsonify, render_template, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 
+from app.api.performance import performance_json
 from app.excel import excel_download
 from app.domain.predikat import Predikat
 from app.formatting import moment, percent, short_date
@@ -103,36 +104,7 @@ def _rounded(value, places: int = 2):
     return None if value is None else round(value, places)
 
 
-def performance_json(row: performance.PerformanceRow) -> dict:
-    """A row for API clients: numbers as strings with a decimal point (exact), dates in ISO form, and the
-    words as the reader's language says them."""
-    def number(value):
-        return None if value is None else str(round(value, 2))
-
-    dialogue = row.dialogue
-    return {
-        "id": row.id, "name": row.name, "nip": row.nip, "agency": row.agency, "unit": row.unit,
-        "position": row.position, "skp_status": row.skp_status, "skp_status_label": row.skp_status_label,
-        "achievement": number(row.achievement), "achievement_label": percent(row.achievement, 1),
-        "results": [{"rhk": result.description, "target": number(result.target), "unit": result.unit,
-                     "realised": number(result.realised), "achievement": number(result.percent)}
-                    for result in row.results],
-        "activities_this_week": row.week, "activities_this_month": row.month,
-        "last_report": row.last_report.isoformat() if row.last_report else None,
-        "working_days_since_last_report": row.idle_working_days, "waiting_for_approval": row.waiting,
-        "last_dialogue": dialogue.last_held_on.isoformat() if dialogue and dialogue.last_held_on else None,
-        "next_dialogue": dialogue.next_due_on.isoformat() if dialogue and dialogue.next_due_on else None,
-        "dialogue_overdue": bool(dialogue and dialogue.overdue),
-        "predikat": row.predikat, "predikat_label": row.predikat_label, "jp_this_year": number(row.jp),
-        "citizen_responses": row.feedback_count, "citizen_average": number(row.feedback_average),
-        "url": url_for("PerformanceView.employee", employee_id=row.id),
-    }
-
-
 def register_performance_views(appbuilder) -> None:
-    """The table under "Daily Activities" next to the monitoring dashboard, and the REST resource."""
-    from app.api.performance import PerformanceApi
-
+    """The table under "Daily Activities" next to the monitoring dashboard."""
     appbuilder.add_view(PerformanceView, "Employee performance", label=_l("Employee performance"),
                         icon="fa-table-list", category="Daily Activities")
-    appbuilder.add_api(PerformanceApi)

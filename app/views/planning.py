@@ -5,7 +5,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from wtforms import SelectField
 
 from app.domain.distribution import OrganizationPredikat
@@ -18,6 +18,7 @@ from app.models.planning import (
     EVALUATION_WINDOWS,
     PERIOD_STATUSES,
     PERSPECTIVES,
+    PLAN_STATUSES,
     QUARTERS,
     RESULT_GROUPS,
     AgencyPeriodSetting,
@@ -31,11 +32,12 @@ from app.models.planning import (
     WorkResult,
 )
 from app.parsing import parse_whole_number
-from app.security.scope import ScopedInterface, current_scope, read_filter
+from app.security import acts
+from app.security.scope import ScopedInterface, current_scope
 from app.services import activity as activities
 from app.services import planning
+from app.security.writes import PLAN_PERMISSIONS, WrittenByTheirPeople
 from app.views.base import (
-    READ_WRITE_PERMISSIONS,
     ScopedModelView,
     choice_field,
     format_moment,
@@ -45,7 +47,6 @@ from app.views.base import (
 )
 
 CATEGORY = "Performance Planning"
-PLAN_PERMISSIONS = {**READ_WRITE_PERMISSIONS, "transition": "write", "new_plan": "write"}
 
 LABELS = {
     "year": _l("Year"), "name": _l("Name"), "start_date": _l("Start"), "end_date": _l("End"),
@@ -78,14 +79,7 @@ PERCENT_COLUMNS = ("achievement_q1", "achievement_q2", "achievement_q3", "achiev
                    "achievement")
 
 
-class PlanningWrites:
-    """Plans are written by their owners and evaluators, not only by agency administrators: the
-    service checks decide (each calls ensure_writable where agency administration is the rule)."""
-
-    scope_check = None
-
-
-class PlanningModelView(PlanningWrites, ScopedModelView):
+class PlanningModelView(WrittenByTheirPeople, ScopedModelView):
     label_columns = LABELS
     formatters_columns = {name: percent for name in PERCENT_COLUMNS}
 
@@ -295,6 +289,8 @@ class WorkPlanView(PlanningModelView):
                     "resource_support", "accountability_scheme", "consequences"]
     edit_columns = ["resource_support", "accountability_scheme", "consequences"]
     search_columns = ["period", "status", "version"]
+    # The home page's "SKPs awaiting my approval" filters by status: the filter shows "Diajukan".
+    search_form_extra_fields = {"status": choice_field(_l("Status"), PLAN_STATUSES)}
     base_order = ("id", "desc")
     related_views = [WorkResultView, BehaviourExpectationView]
     show_template = "planning/workplan_show.html"
@@ -361,16 +357,6 @@ class WorkPlanView(PlanningModelView):
         return self.render_template("planning/new_plan.html", periods=periods, employee=employee)
 
 
-def cascade_agencies():
-    """The agencies in the user's scope and the user's own: everyone may see how their agency's results cascade."""
-    scope = current_scope()
-    condition = read_filter(Agency, scope)
-    if condition is None:
-        return select(Agency)
-    own = db.session.get(Employee, scope.employee_id) if scope.employee_id else None
-    return select(Agency).where(or_(condition, Agency.id == own.agency_id) if own else condition)
-
-
 class CascadeView(BaseView):
     """The cascade of results from each agency indicator down to staff, with the gaps highlighted."""
 
@@ -382,7 +368,7 @@ class CascadeView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        agencies = list(db.session.scalars(cascade_agencies().order_by(Agency.name)))
+        agencies = list(db.session.scalars(acts.cascade_agencies().order_by(Agency.name)))
         periods = list(db.session.scalars(select(Period).order_by(Period.year.desc())))
         agency = next((a for a in agencies if str(a.id) == request.args.get("agency")), agencies[0] if agencies
                       else None)
@@ -394,8 +380,6 @@ class CascadeView(BaseView):
 
 
 def register_planning_views(appbuilder) -> None:
-    from app.api.planning import PLANNING_APIS
-
     menu = {"category": CATEGORY, "category_label": _l("Performance Planning"), "category_icon": "fa-bullseye"}
     appbuilder.add_view(PeriodView, "Period", label=_l("Periods"), icon="fa-calendar", **menu)
     appbuilder.add_view(OrganizationIndicatorView, "OrganizationIndicator", label=_l("Agency indicators (IKU)"),
@@ -408,5 +392,3 @@ def register_planning_views(appbuilder) -> None:
     appbuilder.add_view(CascadeView, "Cascade", label=_l("Cascade of results"), icon="fa-sitemap", **menu)
     for view in (IndicatorRealisationView, WorkResultView, ResultIndicatorView, BehaviourExpectationView):
         appbuilder.add_view_no_menu(view)
-    for api in PLANNING_APIS:
-        appbuilder.add_api(api)

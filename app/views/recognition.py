@@ -3,6 +3,7 @@ nominate button, nominations and their workflow (approve, award with decree, rej
 its certificate links, and the in-app recognition wall per agency."""
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -12,19 +13,27 @@ from sqlalchemy import select
 from app.domain.awards import SanctionLevel
 from app.domain.messages import N_, DomainError
 from app.extensions import db
-from app.models import Agency, Employee, Unit
+from app.models import Agency, Employee
 from app.models.recognition import (AWARD_CATEGORIES, NOMINATION_STATUSES, SANCTION_LEVELS, AwardType,
                                     DisciplinarySanction, Nomination)
 from app.parsing import parse_whole_number, parse_year
-from app.security.scope import ScopedInterface, ensure_writable, scoped_select
+from app.security import acts
+from app.security.scope import ScopedInterface, ensure_writable, refusal_of, scoped_select
 from app.services import recognition
 from app.services.activity import today
+from app.services.transaction import ConcurrentChange
+from app.services.versioning import VersionConflict
 from app.views.base import ScopedModelView, choice_field, decimal, translated
 from app.views.fields import LookupField
+from app.views.versioning import VERSION_FIELD, conflict_messages
 
 CATEGORY = "Recognition"
 MESSAGES = {"approve": _l("The nomination was approved."), "award": _l("The award was granted."),
             "reject": _l("The nomination was rejected.")}
+# What a decision refused as stale names of the decisions taken meanwhile (app.views.versioning).
+DECISION_LABELS = {"status": _l("Status"), "decree_number": _l("Decree number"), "decree_date": _l("Decree"),
+                   "note": _l("Note")}
+DECISION_CHOICES = {"status": SimpleNamespace(choices=NOMINATION_STATUSES)}  # a status shown by its label
 
 
 def check_sanction(sanction: DisciplinarySanction) -> None:
@@ -78,16 +87,17 @@ def _agencies() -> list[Agency]:
 
 
 def _act(nomination: Nomination, name: str, form) -> None:
+    opened = parse_whole_number(form.get(VERSION_FIELD))  # the version the page showed
     if name == "approve":
-        recognition.approve(nomination)
+        recognition.approve(nomination, opened_version=opened)
     elif name == "award":
         try:
             decree_date = dt.date.fromisoformat(form.get("decree_date", "")) if form.get("decree_date") else None
         except ValueError:
             raise DomainError(N_("Give the date as YYYY-MM-DD"), field="decree_date") from None
-        recognition.award(nomination, form.get("decree_number"), decree_date)
+        recognition.award(nomination, form.get("decree_number"), decree_date, opened_version=opened)
     elif name == "reject":
-        recognition.reject(nomination, form.get("note"))
+        recognition.reject(nomination, form.get("note"), opened_version=opened)
     else:
         raise DomainError(N_("Unknown action."))
 
@@ -119,21 +129,12 @@ class RecognitionView(BaseView):
     @has_access
     def nominate(self):
         form = request.form
-        award_type = db.session.get(AwardType, parse_whole_number(form.get("award_type")) or 0)
-        nip = "".join((form.get("nip") or "").split())
-        employee = db.session.scalar(scoped_select(Employee).where(
-            (Employee.id == parse_whole_number(form.get("employee_id"))) if form.get("employee_id")
-            else (Employee.nip == nip)))
-        unit = db.session.scalar(scoped_select(Unit).where(Unit.id == parse_whole_number(form.get("unit_id")))) \
-            if form.get("unit_id") else None
         try:
-            if award_type is None:
-                raise DomainError(N_("Choose the award type"), field="award_type")
-            nomination = recognition.nominate(award_type, form.get("period"), form.get("justification"),
-                                              employee=employee, unit=unit,
-                                              exception_reason=form.get("exception_reason"))
+            nomination = recognition.nominate_as_asked(form)
             flash(gettext("The nomination was recorded."), "info")
             return redirect(url_for("RecognitionView.nomination", pk=nomination.id))
+        except recognition.RecipientNotFound:
+            flash(gettext("No employee with this NIP (or no such unit) among the records you may see."), "danger")
         except DomainError as error:
             flash(translated(error), "danger")
         return redirect(url_for("RecognitionView.candidates", period=form.get("period")))
@@ -151,13 +152,22 @@ class RecognitionView(BaseView):
             abort(404)
         return nomination
 
+    def _page(self, nomination: Nomination, entries=None, status: int = 200):
+        """The nomination with the decisions the user may take on it now; a refused one is named with its reason
+        (four eyes). ``entries``: what the person typed, kept when their decision was refused."""
+        step = {"nominated": "approve", "approved": "award"}.get(nomination.status)
+        refusals = {name: refusal_of(check, nomination) for name, check in
+                    (("approve", acts.ensure_may_judge_nomination), ("award", acts.ensure_may_award_nomination))}
+        refused = refusals.get(step)
+        return self.render_template(
+            "recognition/nomination.html", nomination=nomination, may_decide=acts.may_decide_nomination(nomination),
+            step=step, may_take_step=step is not None and refused is None, may_reject=refusals["approve"] is None,
+            refusal=translated(refused) if refused is not None else None, entries=entries or {}), status
+
     @expose("/nomination/<int:pk>")
     @has_access
     def nomination(self, pk):
-        nomination = self._nomination(pk)
-        return self.render_template("recognition/nomination.html", nomination=nomination,
-                                    may_decide=recognition.may_decide(nomination),
-                                    may_grant=recognition.may_grant(nomination))
+        return self._page(self._nomination(pk))
 
     @expose("/nomination/<int:pk>/act", methods=["POST"])
     @has_access
@@ -167,6 +177,13 @@ class RecognitionView(BaseView):
         try:
             _act(nomination, name, request.form)
             flash(str(MESSAGES[name]), "info")
+        except VersionConflict as conflict:  # decided on a page someone else's decision has made stale
+            for line in conflict_messages(conflict, Nomination, DECISION_LABELS, DECISION_CHOICES):
+                flash(line, "warning")
+            return self._page(self._nomination(pk), entries=request.form, status=409)
+        except ConcurrentChange as lost:  # another decision was written at the same moment
+            flash(translated(lost), "warning")
+            return self._page(self._nomination(pk), status=409)
         except DomainError as error:
             flash(translated(error), "danger")
         return redirect(url_for("RecognitionView.nomination", pk=nomination.id))
@@ -184,9 +201,6 @@ class RecognitionView(BaseView):
 
 
 def register_recognition_views(appbuilder) -> None:
-    from app.api.recognition import RECOGNITION_APIS
-    from app.public.recognition import register_public_recognition
-
     menu = {"category": CATEGORY, "category_label": _l("Recognition"), "category_icon": "fa-award"}
     appbuilder.add_view(RecognitionView, "Nominations", label=_l("Nominations"), icon="fa-medal", **menu)
     appbuilder.add_link("Award candidates", label=_l("Award candidates"), href="/awards/candidates",
@@ -196,6 +210,3 @@ def register_recognition_views(appbuilder) -> None:
     appbuilder.add_view(AwardTypeView, "AwardType", label=_l("Award types"), icon="fa-certificate", **menu)
     appbuilder.add_view(DisciplinarySanctionView, "DisciplinarySanction", label=_l("Disciplinary records"),
                         icon="fa-gavel", **menu)
-    for api in RECOGNITION_APIS:
-        appbuilder.add_api(api)
-    register_public_recognition(appbuilder.app)

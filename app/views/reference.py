@@ -96,7 +96,7 @@ class AuditEntryView(ScopedModelView):
         "username": audit.actor_shown, "action": audit.action_shown, "summary": audit.summary_shown,
         "entity": lambda name: screen_labels().title(name),
         "entity_changes": lambda entity_changes: audit.changes_shown(
-            entity_changes[1], lambda name: screen_labels().field(name, entity_changes[0])),
+            entity_changes[1], lambda name: screen_labels().field(name, entity_changes[0]), entity_changes[0]),
     }
 
 

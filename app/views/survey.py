@@ -4,15 +4,19 @@ report per unit and per agency (page with SVG charts, Excel). Menu "Public Servi
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import segno
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import gettext
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from wtforms import StringField
 
 from app.domain.messages import N_, DomainError
 from app.domain.numbers import round_half_up
@@ -22,7 +26,7 @@ from app.models import Agency
 from app.domain.paper_survey import ANSWER_FIELDS
 from app.domain.policy import POLICIES
 from app.models.policy import PolicySetting
-from app.services.policy import check_policy_setting, check_policy_setting_deletable
+from app.services.policy import check_policy_setting, check_policy_setting_deletable, policies_in_force
 from app.models.survey import (AGE_BANDS, CHANNELS, EDUCATIONS, OCCUPATIONS, PAPER_NUMBER_MAX_LENGTH,
                                PERIOD_KINDS, PLAN_STATUSES, SERVICE_USED_MAX_LENGTH, SUGGESTION_MAX_LENGTH,
                                ImprovementPlan, SurveyKiosk, SurveyPeriod, SurveyResponse)
@@ -193,6 +197,29 @@ class SurveyKioskView(ScopedModelView):
                                     qr_svg=segno.make(link, error="m").svg_inline(scale=6, border=2))
 
 
+def _value_hint(known) -> str:
+    """What a policy's value may be: its choices, or a number within its bounds."""
+    if known.choices:
+        return " / ".join(gettext(choice.label) for choice in known.choices)
+    return gettext("%(minimum)s–%(maximum)s %(unit)s", minimum=known.minimum, maximum=known.maximum,
+                   unit=gettext(known.unit[1]) if known.unit else "").strip()
+
+
+class PolicyValueInput(BS3TextFieldWidget):
+    """The value's text box, carrying each policy's choices and hint for app/static/survey/policy_value.js."""
+
+    def __call__(self, field, **kwargs):
+        kwargs["data-policy-values"] = json.dumps({
+            key: {"choices": [(choice.code, gettext(choice.label)) for choice in known.choices],
+                  "hint": _value_hint(known)} for key, known in POLICIES.items()})
+        return super().__call__(field, **kwargs)
+
+
+def _accepted_values() -> str:
+    """The add form's help without script: what the value of each policy may be."""
+    return "; ".join(f"{gettext(known.label)}: {_value_hint(known)}" for known in POLICIES.values())
+
+
 class PolicySettingView(ScopedModelView):
     """HR Admin's policy choices (RULES.md "(policy)"), each from a date on; never edited (a new choice is a
     new setting), deleted only while no closed period depends on it. Every change is in the audit log."""
@@ -202,8 +229,8 @@ class PolicySettingView(ScopedModelView):
     include_route_methods = {"list", "show", "add", "delete", "action", "action_post"}
     list_title = _l("Policy settings")
     show_title = add_title = _l("Policy setting")
-    label_columns = {"key": _l("Policy"), "key_label": _l("Policy"), "value": _l("Choice"),
-                     "value_label": _l("Choice"), "effective_from": _l("In force from"), "reason": _l("Reason")}
+    label_columns = {"key": _l("Policy"), "key_label": _l("Policy"), "value": _l("Value"),
+                     "value_label": _l("Value"), "effective_from": _l("In force from"), "reason": _l("Reason")}
     description_columns = {
         "effective_from": _l("The setting applies to the periods that start on or after this date; a closed "
                              "period keeps the policy it was computed with."),
@@ -215,13 +242,19 @@ class PolicySettingView(ScopedModelView):
     search_columns = ["key", "effective_from"]
     order_columns = ["effective_from"]
     base_order = ("effective_from", "desc")
+    list_template = "survey/policy_list.html"
+    add_template = "survey/policy_add.html"
     add_form_extra_fields = {
         "key": choice_field(_l("Policy"), [(key, _l(known.label)) for key, known in POLICIES.items()]),
-        "value": choice_field(_l("Choice"), [(choice.code, _l(choice.label)) for known in POLICIES.values()
-                                             for choice in known.choices]),
+        "value": StringField(_l("Value"), description=LazyString(_accepted_values), widget=PolicyValueInput()),
     }
     validators = (check_policy_setting,)
     delete_checks = (check_policy_setting_deletable,)
+
+    def render_template(self, template, **kwargs):
+        if template == self.list_template:
+            kwargs["policies"] = policies_in_force(survey.local_today())
+        return super().render_template(template, **kwargs)
 
 
 PAPER_STATUS_LABELS = {survey_paper.ENTER: _l("To enter"), survey_paper.ENTERED: _l("Already entered"),
@@ -435,9 +468,7 @@ def ikm_sheets(report: survey.UnitIkmReport) -> list[Sheet]:
 
 
 def register_survey_views(appbuilder) -> None:
-    """Views, API and the "Public Service" menu; called from app.views.register_views."""
-    from app.api.survey import IkmApi, ImprovementPlanApi, SurveyKioskApi, SurveyPeriodApi
-
+    """Views and the "Public Service" menu; called from app.views.register_views."""
     menu = {"category": "Public Service", "category_label": _l("Public Service"),
             "category_icon": "fa-square-poll-vertical"}
     appbuilder.add_view(IkmReportView, "IkmReport", label=_l("IKM report"), icon="fa-chart-bar", **menu)
@@ -453,5 +484,3 @@ def register_survey_views(appbuilder) -> None:
                         **menu)
     appbuilder.add_view(PolicySettingView, "PolicySetting", label=_l("Policy settings"), icon="fa-sliders",
                         **menu)
-    for api in (IkmApi, SurveyPeriodApi, ImprovementPlanApi, SurveyKioskApi):
-        appbuilder.add_api(api)

@@ -189,7 +189,8 @@ class TrainingView(BaseView):
                   below.employee.name, float(below.jp), float(below.missing))
                  for row in rows for below in row.below))
         return self.render_template("training/compliance.html", rows=rows, year=year, agency=agency,
-                                    required=REQUIRED_JP_PER_YEAR, percent=percent, decimal=decimal)
+                                    required=REQUIRED_JP_PER_YEAR, minutes_per_jp=training.minutes_per_jp(year),
+                                    percent=percent, decimal=decimal)
 
     @expose("/needs")
     @has_access
@@ -208,8 +209,6 @@ class TrainingView(BaseView):
 
 
 def register_training_views(appbuilder) -> None:
-    from app.api.training import TRAINING_APIS
-
     menu = {"category": CATEGORY, "category_label": _l("Competency Development"), "category_icon": "fa-graduation-cap"}
     appbuilder.add_view(TrainingView, "My training", label=_l("My training"), icon="fa-user-graduate", **menu)
     appbuilder.add_link("Training requests", label=_l("Training requests"), href="/training/requests",
@@ -222,5 +221,3 @@ def register_training_views(appbuilder) -> None:
                         icon="fa-chalkboard-teacher", **menu)
     appbuilder.add_view(TrainingParticipationView, "TrainingParticipation", label=_l("Participation"),
                         icon="fa-list-check", **menu)
-    for api in TRAINING_APIS:
-        appbuilder.add_api(api)

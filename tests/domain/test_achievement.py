@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain.achievement import Direction, achievement, numeric_score
+from app.domain.achievement import Direction, achievement, numeric_score, plan_progress
 from app.domain.messages import DomainError
 
 HIGHER, LOWER = Direction.HIGHER_IS_BETTER, Direction.LOWER_IS_BETTER
@@ -172,3 +172,11 @@ def test_numeric_score_without_rounding(capaian, expected):
 def test_numeric_score_never_decreases_as_capaian_grows():
     scores = [numeric_score(Decimal(c) / 10, round_first=False) for c in range(-10, 1300)]
     assert scores == sorted(scores)
+
+
+def test_plan_progress_is_the_mean_of_capped_shares_rounded_half_up():
+    # 12/24 = 50 %, 30/20 capped at 100 %, 1/32 = 3.125 %: (50 + 100 + 3.125) / 3 = 51.041666… → 51.04
+    assert plan_progress([(12, 24), (30, 20), (1, 32)]) == Decimal("51.04")
+    assert plan_progress([(1, 32)]) == Decimal("3.13")  # a half rounds up, not to even
+    assert plan_progress([(0, 5), (5, 0)]) == Decimal("0.00")  # a target of 0 is no indicator to count
+    assert plan_progress([]) is None and plan_progress([(3, 0)]) is None

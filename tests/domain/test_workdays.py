@@ -4,7 +4,7 @@ import pytest
 
 from app.domain.messages import DomainError
 from app.domain.workdays import (
-    is_working_day, validate_activity_date, validate_activity_times, working_days_between,
+    is_working_day, month_start, validate_activity_date, validate_activity_times, week_start, working_days_between,
 )
 
 MONDAY = date(2025, 1, 6)
@@ -68,3 +68,8 @@ def test_activity_date_refused(day, today, message):
     with pytest.raises(DomainError) as caught:
         validate_activity_date(day, today, HOLIDAYS)
     assert (caught.value.field, str(caught.value)) == ("date", message)
+
+
+def test_a_week_runs_from_monday_and_may_begin_in_the_previous_month():
+    assert week_start(date(2026, 12, 3)) == date(2026, 11, 30) and week_start(MONDAY) == MONDAY
+    assert month_start(date(2026, 12, 3)) == date(2026, 12, 1)

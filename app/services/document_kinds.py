@@ -251,7 +251,17 @@ def _evaluation_people(evaluation: Evaluation) -> dict:
     plan = evaluation.work_plan
     return {"employee": _person(evaluation.employee, plan.position if plan else None),
             "evaluator": _person(evaluation.evaluator),
-            "evaluator_superior": _person(_superior_of(evaluation.evaluator))}
+            "evaluator_superior": _person(_superior_of(evaluation.evaluator)), **_hand_off(evaluation)}
+
+
+def _hand_off(evaluation: Evaluation) -> dict:
+    """Who evaluated in the evaluator's place (annex A.11), only when it happened: an evaluation without a
+    hand-off keeps the context, and so the fingerprint, it was signed with."""
+    hand_off = evaluation.hand_off
+    if hand_off is None:
+        return {}
+    return {"hand_off": {"from_evaluator": _person(hand_off.from_evaluator), "due_on": indonesian_date(hand_off.due_on),
+                         "handed_on": indonesian_date(hand_off.handed_on)}}
 
 
 def _rating_context(evaluation: Evaluation) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.documents.catalogue import DocumentKind, DocumentSubject, Particulars, register
-from app.documents.kinds import _id, _kop, _scoped
+from app.services.document_kinds import _id, _kop, _scoped
 from app.domain.messages import N_
 from app.models import Employee
 from app.security.scope import UserScope

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.documents.catalogue import DocumentKind, DocumentSubject, Particulars, register
-from app.documents.kinds import head_of_agency
+from app.services.document_kinds import head_of_agency
 from app.documents.render import Person, indonesian_date, period_range
 from app.domain.awards import AwardCategory, award_period
 from app.domain.messages import N_

@@ -100,14 +100,14 @@ def _current_evaluations(*kinds: str):
 
 
 def _signable_plans():
-    """The SQL of app.documents.kinds' signing rule for an SKP (``skp_signing_refusal`` and the newest version):
+    """The SQL of app.services.document_kinds' signing rule for an SKP (``skp_signing_refusal`` and the newest version):
     approved, and no revision of it exists, whatever the revision's state."""
     newer = aliased(WorkPlan)
     return WorkPlan.status == "approved", ~exists().where(newer.previous_version_id == WorkPlan.id)
 
 
 def _signable_evaluations():
-    """The SQL of app.documents.kinds' signing rule for an evaluation (``evaluation_signing_refusal`` and the
+    """The SQL of app.services.document_kinds' signing rule for an evaluation (``evaluation_signing_refusal`` and the
     newest version): out of draft with both ratings and the predikat given, and no correction of it exists."""
     newer = aliased(Evaluation)
     return (Evaluation.status != "draft", Evaluation.work_result_rating.is_not(None),
@@ -474,6 +474,8 @@ def finish_if_complete(job_id: int) -> None:
         db.session.commit()
         return
     job = db.session.get(DocumentJob, job_id)
+    if job is None:  # deleted (by its owner or a clean-up) while its last chunk was running
+        return
     name = f"{file_stem(job.agency.code)}-{job.period.year}-{job.subject_kind}-{job.mode}.{job.output}"
     claimed = db.session.execute(update(DocumentJob).where(*claimable).values(result_file=name)).rowcount
     db.session.commit()
