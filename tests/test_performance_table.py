@@ -214,7 +214,9 @@ def test_a_newly_approved_activity_shows_at_the_next_refresh(clients, api_as):
     assert {key: after[key] for key in long_way(reporter)} == long_way(reporter)
     assert after["waiting_for_approval"] == before["waiting_for_approval"]
     assert Decimal(after["results"][0]["realised"]) == Decimal(before["results"][0]["realised"]) + 4
-    assert Decimal(after["achievement"]) > Decimal(before["achievement"])
+    # Each IKI's share is capped at 100 %: other files' approved activities may have filled it already (the
+    # long-way equality above is the exact check).
+    assert Decimal(after["achievement"]) > Decimal(before["achievement"]) or Decimal(before["achievement"]) == 100
 
 
 # --- filters, sort, search, paging ------------------------------------------------------------------------

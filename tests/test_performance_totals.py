@@ -37,7 +37,8 @@ def long_way(employee_id):
         week_of = last - dt.timedelta(days=last.weekday()) if last else None
         month_of = last.replace(day=1) if last else None
         plan = session.scalar(select(WorkPlan).join(Period, WorkPlan.period_id == Period.id).where(
-            WorkPlan.employee_id == employee_id, WorkPlan.status == "approved")
+            WorkPlan.employee_id == employee_id, WorkPlan.status == "approved",
+            Period.start_date <= activities.today())  # a next year's SKP counts once its year begins
             .order_by(Period.start_date.desc(), WorkPlan.version.desc()))
         return {
             "last_reported_on": last, "week_of": week_of,
