@@ -123,7 +123,8 @@ def test_every_write_keeps_the_totals_equal_to_the_long_way(reporter, evaluator)
 
     before = stored(me)["achievement"]
     act(evaluator, f"/api/v1/activity/{draft}/approve")
-    assert stored(me)["achievement"] > (before or 0)
+    # Capped at 100 % per IKI: other files' approved activities may have filled this one already.
+    assert stored(me)["achievement"] > (before or 0) or before == 100
     assert_exact(me, "approved")
 
     pair = [report(reporter, result, earlier, 1), report(reporter, result, today, 5)]
