@@ -1,7 +1,7 @@
 """The calendar of the cycle (issue 23, part 1): deadlines per period, reminders, hand-off to the superior
 
 Revision ID: 0022_cycle_attendance_tpp
-Revises: 0021_speed_counters
+Revises: 0019_performance_totals
 Create Date: 2026-12-02
 
 Each period's deadlines (the SKP date and the working-day counts of PermenPANRB 6/2022's annex, adjusted by
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = "0022_cycle_attendance_tpp"
-down_revision = "0021_speed_counters"
+down_revision = "0019_performance_totals"
 branch_labels = None
 depends_on = None
 
