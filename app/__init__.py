@@ -22,6 +22,7 @@ def create_app(**overrides) -> Flask:
 
     from app import models  # noqa: F401  (register every table in the metadata)
     from app.views.home import HomeView
+    from app.views.menu import SiKinerjaMenu
     from app.security.manager import SiKinerjaSecurityManager
     from app.documents import freshness
     from app.services import audit, performance_totals
@@ -33,7 +34,7 @@ def create_app(**overrides) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", tune_sqlite)
         appbuilder = AppBuilder(
-            security_manager_class=SiKinerjaSecurityManager, indexview=HomeView)
+            security_manager_class=SiKinerjaSecurityManager, indexview=HomeView, menu=SiKinerjaMenu())
         appbuilder.init_app(app, db.session)
         audit.install(db.session)
         freshness.install(db.session)  # a signed document whose record changes says so

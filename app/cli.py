@@ -190,8 +190,8 @@ def refingerprint_documents(dry_run):
 def demo_ca():
     """Create the demo certificate authority in the instance folder (when missing) and give the demo
     officials and the institution certificates opened by the demo password. Safe to run repeatedly."""
-    from app.documents.test_ca import ROOT_CERTIFICATE, demo_ca_folder
-    from app.services.documents import ensure_demo_signing
+    from app.demo.certificate_authority import ROOT_CERTIFICATE, demo_ca_folder
+    from app.demo.signing import ensure_demo_signing
 
     given = ensure_demo_signing(current_app.instance_path, current_app.config["DEMO_PASSWORD"])
     click.echo(f"Demo root certificate (trust anchor): {demo_ca_folder(current_app.instance_path) / ROOT_CERTIFICATE}")
@@ -291,7 +291,7 @@ def generate_province(seed, employees, agencies, activities, survey_responses, y
 
     Every employee gets an account (username: the NIP) with the demo password; so do admin, bupati and
     admin.<agency code>. Prints rows per second per table and the peak memory."""
-    from app.services.generator import ProvinceSize, generate_province as generate
+    from app.demo.generator import ProvinceSize, generate_province as generate
 
     size = ProvinceSize(employees=employees, agencies=agencies, activities=activities,
                         survey_responses=survey_responses, year=year)

@@ -56,6 +56,24 @@ def parse_decimal(value) -> Decimal | None:
     return Decimal(f"{sign}{whole or '0'}" + (f".{fraction}" if fraction else ""))
 
 
+def parse_rupiah(value) -> Decimal | None:
+    """A whole amount of rupiah as a person types it: ``1.500.000``, ``1500000``, ``Rp 1.500.000``,
+    ``1.500.000,00`` (dots group the thousands, as in Indonesian writing; so ``1.500`` is one thousand five
+    hundred, never one and a half), else None."""
+    if not isinstance(value, str):
+        return None
+    text = "".join(value.split())
+    text = text[2:] if text[:2].lower() == "rp" else text
+    whole, comma, cents = text.partition(",")
+    if comma and not (cents.isascii() and cents.isdigit() and set(cents) == {"0"}):
+        return None
+    groups = whole.split(".")
+    if len(groups) > 1 and not (1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])):
+        return None
+    digits = "".join(groups)
+    return Decimal(digits) if digits.isascii() and digits.isdigit() else None
+
+
 def number_bound(column_type) -> int | Decimal | None:
     """The smallest magnitude a number column cannot hold (PostgreSQL's types; SQLite's are wider), or None
     for other columns. BigInteger and SmallInteger are Integer subclasses, Float a Numeric one."""

@@ -21,7 +21,8 @@ from app import arguments, template_texts
 from app.errors import answer as error_page
 from app.extensions import db
 from app.parsing import ROW_ID_MAX, parse_whole_number
-from app.formatting import shown
+from app.formatting import quantity, shown
+from app.security.roles import role_label
 from app.views.base import decimal
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -182,7 +183,9 @@ def _register_bad_input_checks(app) -> None:
 
 def register_request_hooks(app) -> None:
     app.add_template_filter(decimal)
+    app.add_template_filter(role_label)
     app.add_template_filter(shown)  # the generated lists' and show pages' values (app/templates/appbuilder)
+    app.add_template_filter(quantity)  # a stored quantity on a page of its own reads as in the generated lists
     from app.views.list_rows import row_buttons  # here: app.views.list_rows reads this module's csp_nonce
 
     app.add_template_global(row_buttons)  # the generated lists' row buttons

@@ -6,7 +6,7 @@ government) — each next to a hand-written bare SQL equivalent so the app/bare 
     .venv/bin/python bench/activity_scale.py [--activities 1000000] [--employees 20000]
         [--database URL] [--repeat 30]
 
-The data come from the province generator (app/services/generator.py, `flask generate province`): 40
+The data come from the province generator (app/demo/generator.py, `flask generate province`): 40
 agencies, the employees with their SKPs, the activities. Without --database a scratch SQLite file is used;
 a PostgreSQL database must be named ``bench`` (its public schema is DROPPED and recreated, then migrated).
 bench/run_all.py measures the same pages over HTTP under concurrent users; this script isolates the
@@ -75,7 +75,7 @@ def main() -> None:
     from app.security.scope import scoped_select
     from app.services import activity as activities
     from app.services import seeding
-    from app.services.generator import ProvinceSize, generate_province
+    from app.demo.generator import ProvinceSize, generate_province
 
     app = create_app(SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():

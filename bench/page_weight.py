@@ -63,8 +63,10 @@ def weigh(client, path: str) -> dict:
 
 def _drawn(font: str, page: bytes) -> bool:
     """A browser downloads a web font only when the page draws with it: Font Awesome's solid face (``fa fa-…``,
-    through the v4 names) always here, its regular and brands faces only for ``fa-regular`` / ``fa-brands``."""
-    for face, marks in (("fa-regular", (b"fa-regular", b"far ")), ("fa-brands", (b"fa-brands", b"fab "))):
+    through the v4 names) always here, its regular and brands faces only for ``fa-regular`` / ``fa-brands``,
+    Bootstrap's Glyphicons (named by bootstrap.min.css) only for a ``glyphicon`` element."""
+    for face, marks in (("fa-regular", (b"fa-regular", b"far ")), ("fa-brands", (b"fa-brands", b"fab ")),
+                        ("glyphicons", (b"glyphicon",))):
         if face in font:
             return any(mark in page for mark in marks)
     return True

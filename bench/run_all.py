@@ -81,7 +81,7 @@ def _generate(url: str, args) -> None:
     from app import create_app
     from app.extensions import db
     from app.services import seeding
-    from app.services.generator import ProvinceSize, generate_province
+    from app.demo.generator import ProvinceSize, generate_province
 
     app = create_app(SQLALCHEMY_DATABASE_URI=sqlalchemy_url(url))
     with app.app_context():

@@ -5,7 +5,7 @@ between the test and the requests and hide stale-data bugs (FAB_NOTES.md).
 """
 from contextlib import contextmanager
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
 from app.models import Agency, UserAccount
@@ -94,3 +94,42 @@ def rate_limits_in_redis(limiter, url: str):
         if limiter._fallback_limiter is not None:
             limiter._fallback_limiter.storage.reset()
         limiter.enabled = False
+
+
+def superior_id(employee_id):
+    """The id of the employee holding the position above ``employee_id``'s (their evaluator's own superior when
+    given the evaluator)."""
+    from app.models import Employee, Position
+
+    with database() as session:
+        parent = session.scalar(select(Position.parent_id).join(Employee, Employee.position_id == Position.id)
+                                .where(Employee.id == employee_id))
+        return session.scalar(select(Employee.id).where(Employee.position_id == parent, Employee.active.is_(True))
+                              .order_by(Employee.id))
+
+
+@contextmanager
+def account_for(employee_id, username, roles=("Evaluator", "Employee")):
+    """A demo-password account of an employee the demo gives none (the kabid between penilai.disdik and
+    kadis.disdik), removed afterwards with its notifications."""
+    from app.models import Employee
+    from app.models.evaluation import Evaluation
+    from app.models.notification import Notification
+
+    security = _app.appbuilder.sm
+    with _app.app_context():
+        security.add_user(username=username, first_name="Uji", last_name=username, email=f"{username}@example.go.id",
+                          role=[security.find_role(role) for role in roles], password="Sikinerja#2026")
+        security.find_user(username=username).employee = db.session.get(Employee, employee_id)
+        db.session.commit()
+    try:
+        yield username
+    finally:
+        with _app.app_context():
+            user = security.find_user(username=username)
+            db.session.execute(delete(Notification).where(Notification.recipient_id == user.id))
+            # The decisions it recorded stay, no longer naming the account.
+            db.session.execute(update(Evaluation).where(Evaluation.objection_decided_by_id == user.id)
+                               .values(objection_decided_by_id=None))
+            db.session.delete(user)
+            db.session.commit()

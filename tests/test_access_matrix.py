@@ -85,7 +85,7 @@ EXPECTATIONS = [
     (r"(SurveyKiosk(View|Api)|PaperSurveyView)\..*", "AHG"), (r"PolicySetting(View|Api)\..*", "AH"),
     # Evaluation: everyone reads within scope; evaluators (and agency admins, HR) start one.
     (r"EvaluationView\.new_evaluation", "AHGVE"),
-    (r"EvaluationApi\.(draft|rate|realisation|feedback|submit|acknowledge|finalise|correct)"
+    (r"EvaluationApi\.(draft|rate|realisation|feedback|submit|acknowledge|finalise|correct|decide_objection)"
      r"|DistributionApi\.(finalise_period|override)", "AHGVE"),  # leaders only read
     (r"(Evaluation|Distribution)(View|Api)\..*", SIGNED_IN),
     # Performance dialogue: evaluators and employees (the admins hold an employee's role too) hold it, the

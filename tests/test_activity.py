@@ -297,10 +297,11 @@ def test_idle_employees_are_counted_whole_and_listed_first_twenty(as_user):
         idle_from = last_working_days(3, today())[0]
         expected = session.execute(text("""
             SELECT name, last_day FROM (
-                SELECT e.name, (SELECT max(a.activity_date) FROM daily_activity a WHERE a.employee_id = e.id)
-                       AS last_day
-                FROM employee e WHERE e.active AND NOT EXISTS (
-                    SELECT 1 FROM daily_activity a WHERE a.employee_id = e.id AND a.activity_date >= :since)) idle
+                SELECT e.name, (SELECT max(a.activity_date) FROM daily_activity a
+                                WHERE a.employee_id = e.id AND a.status != 'draft') AS last_day
+                FROM employee e WHERE e.active AND NOT EXISTS (  -- a draft is not reported yet
+                    SELECT 1 FROM daily_activity a WHERE a.employee_id = e.id AND a.activity_date >= :since
+                                                     AND a.status != 'draft')) idle
             ORDER BY last_day IS NOT NULL, last_day, name"""), {"since": idle_from}).all()
     figures = as_user("sekda").get("/activity-dashboard/data?idle=3").json
     assert len(expected) > 20  # the demo's employees without an SKP never report
@@ -337,3 +338,21 @@ def test_hr_admin_configures_a_holiday_and_reports_on_it_are_refused(as_user, ap
         with database() as session:
             session.query(Holiday).filter_by(date=day).delete()
             session.commit()
+
+
+def test_a_volume_reads_the_same_on_my_activities_the_queue_and_the_generated_list(api_as, as_user):
+    """2.5 reports is "2,5 laporan" wherever it is shown (it read "2,50" on the employee's own page and "2.5"
+    in the evaluator's queue), as the generated list writes it."""
+    from app.services.activity import today
+
+    day = last_working_day()
+    if day.month != today().month:
+        pytest.skip("no working day yet this month: the employee's month page has nothing to show")
+    pk = create(api_as, volume="2.5", activity_date=day.isoformat(), description="Menyusun laporan 2,5 uji")
+    mine = as_user("pegawai.disdik").get("/activity/mine?span=month").get_data(as_text=True)
+    assert "2,5 laporan" in mine and "2,50" not in mine
+    assert act(api_as, "pegawai.disdik", pk, "submit").status_code == 200
+    queue = as_user("penilai.disdik").get("/activity/queue").get_data(as_text=True)
+    assert "2,5 laporan" in queue and "2.5 laporan" not in queue
+    listed = as_user("pegawai.disdik").get("/dailyactivityview/list/?_flt_2_description=2,5 uji")
+    assert ">2,5<" in "".join(listed.get_data(as_text=True).split())

@@ -384,3 +384,10 @@ def test_overdue_items_never_show_a_foreign_agency(chain, api_as, as_user):
     client, headers = api_as("pegawai.disdik")
     own = client.get("/api/v1/cycle/open", headers=headers).json["result"]
     assert own and {item["employee_id"] for item in own} == {employee_of("pegawai.disdik")[0]}
+
+
+def test_an_employee_reads_their_own_agency_in_the_overdue_table(as_user):
+    """An employee may not list agencies; the overdue count of their own item still names its agency."""
+    page = as_user("pegawai.disdik").get("/cycle/").get_data(as_text=True)
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in page else ""
+    assert "Dinas Pendidikan dan Kebudayaan" in table and "<td>–</td>" not in table

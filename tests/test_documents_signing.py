@@ -18,7 +18,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import cast, func, or_, select, String
 
-from app.documents import signing, test_ca
+from app.demo import certificate_authority as demo_ca
+from app.documents import signing
 from app.models.audit import AuditEntry
 from app.models.document import ImmutableDocument, SignedDocument, SignedDocumentContent, SigningCredential
 from app.domain.predikat import employee_predikat
@@ -146,8 +147,8 @@ def public_client(app):
 # --- pure signing -------------------------------------------------------------------------------------
 
 def test_local_signer_signs_pades_that_pyhanko_validates_and_a_flipped_byte_breaks():
-    authority = test_ca.create_root()
-    pkcs12 = test_ca.issue_pkcs12(authority, common_name="Sri Wahyuni", organization="Dinas Pendidikan",
+    authority = demo_ca.create_root()
+    pkcs12 = demo_ca.issue_pkcs12(authority, common_name="Sri Wahyuni", organization="Dinas Pendidikan",
                                   passphrase="rahasia")
     signer = signing.LocalPkcs12Signer(pkcs12, "rahasia")
     pdf = weasyprint.HTML(string="<h1>Dokumen uji</h1>").write_pdf()
@@ -173,8 +174,8 @@ def _asn1(authority):
 
 
 def test_wrong_passphrase_and_foreign_files_do_not_open():
-    authority = test_ca.create_root()
-    pkcs12 = test_ca.issue_pkcs12(authority, common_name="X", organization="Y", passphrase="right")
+    authority = demo_ca.create_root()
+    pkcs12 = demo_ca.issue_pkcs12(authority, common_name="X", organization="Y", passphrase="right")
     for data, passphrase in ((pkcs12, "wrong"), (b"not a certificate", "right"),
                              (b"0" * (signing.PKCS12_MAX_BYTES + 1), "right")):
         with pytest.raises(signing.CredentialUnreadable):
@@ -182,8 +183,8 @@ def test_wrong_passphrase_and_foreign_files_do_not_open():
 
 
 def test_demo_ca_key_is_never_in_the_clear(app):
-    folder = test_ca.demo_ca_folder(app.instance_path)
-    key_pem = (folder / test_ca.ROOT_KEY).read_text()
+    folder = demo_ca.demo_ca_folder(app.instance_path)
+    key_pem = (folder / demo_ca.ROOT_KEY).read_text()
     assert "ENCRYPTED PRIVATE KEY" in key_pem
     assert str(folder).startswith(app.instance_path)
 
@@ -243,7 +244,7 @@ def test_signatures_and_certificates_are_checked_also_where_an_event_loop_runs(a
     from app.documents.verification import certificate_is_trusted, signature_is_sound
 
     pdf = document(signed["code"])["pdf"]
-    stranger = test_ca.issue_pkcs12(test_ca.create_root(), common_name="Orang Asing", organization="Luar",
+    stranger = demo_ca.issue_pkcs12(demo_ca.create_root(), common_name="Orang Asing", organization="Luar",
                                     passphrase="rahasia")
     _key, certificate, chain = open_pkcs12(stranger, "rahasia")
 
@@ -428,10 +429,10 @@ def _upload_certificate(client, data, passphrase):
 
 def test_an_official_uploads_a_certificate_checked_with_its_passphrase(app, as_user_module):
     client = as_user_module("penilai.dinkes")
-    authority = test_ca.load_or_create_demo_ca(app.instance_path, DEMO_PASSWORD)
-    pkcs12 = test_ca.issue_pkcs12(authority, common_name="Rahmatia Hamid (baru)", organization="Dinkes",
+    authority = demo_ca.load_or_create_demo_ca(app.instance_path, DEMO_PASSWORD)
+    pkcs12 = demo_ca.issue_pkcs12(authority, common_name="Rahmatia Hamid (baru)", organization="Dinkes",
                                   passphrase="sandi-baru-1")
-    foreign = test_ca.issue_pkcs12(test_ca.create_root("Unknown CA"), common_name="Rahmatia Hamid",
+    foreign = demo_ca.issue_pkcs12(demo_ca.create_root("Unknown CA"), common_name="Rahmatia Hamid",
                                    organization="Dinkes", passphrase="sandi-baru-1")
     previous = own_credential_id("penilai.dinkes")
     for data, passphrase, message in (

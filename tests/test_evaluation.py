@@ -190,10 +190,10 @@ def test_full_flow_through_the_api(quarterly_draft, api_as, app):
     assert seen["predikat"] == int(Predikat.VERY_GOOD)
     assert employee.put(f"/api/v1/evaluation/{pk}", headers=employee_headers,
                         json={"work_result_rating": 3, "behaviour_rating": 3}).status_code == 400
-    response = employee.post(f"/api/v1/evaluation/{pk}/acknowledge", headers=employee_headers,
-                             json={"objection": "Realisasi triwulan belum memuat kegiatan Maret."})
+    # (An objection and its decision: tests/test_evaluation_objection.py; a decided one takes no correction.)
+    response = employee.post(f"/api/v1/evaluation/{pk}/acknowledge", headers=employee_headers, json={})
     assert response.status_code == 200 and response.json["result"]["status"] == "acknowledged"
-    assert response.json["result"]["objection"] == "Realisasi triwulan belum memuat kegiatan Maret."
+    assert response.json["result"]["objection"] is None
     assert client.post(f"/api/v1/evaluation/{pk}/finalise", headers=headers).json["result"]["status"] == "final"
 
     # Final never changes, through any door.
@@ -416,7 +416,7 @@ def test_warning_names_the_bound_and_finalising_needs_an_override(curve_period, 
 
 def test_demo_evaluations_pass_in_disdikbud_and_break_in_dinkes(app, api_as):
     from app.models.evaluation import Evaluation
-    from app.services.evaluation import load_demo_evaluations
+    from app.demo.evaluation import load_demo_evaluations
 
     with app.app_context():
         load_demo_evaluations()
@@ -440,7 +440,7 @@ def test_hr_follow_up_lists_with_excel(app, as_user):
 
     from openpyxl import load_workbook
 
-    from app.services.evaluation import load_demo_evaluations
+    from app.demo.evaluation import load_demo_evaluations
 
     with app.app_context():
         load_demo_evaluations()
@@ -472,8 +472,9 @@ def test_pages_render_for_evaluators(quarterly_draft, as_user):
     plan_id = quarterly_draft[2]["work_plan_id"]
     token = csrf_token(browser, "/evaluationview/new")
     before = snapshot()
-    response = browser.post("/evaluationview/new", data={"csrf_token": token, "plan": str(plan_id), "kind": "MONTHLY",
-                                                         "window_start": "2026-05-01", "window_end": "2026-05-31"})
+    response = browser.post("/evaluationview/new", data={
+        "csrf_token": token, "work_plan_id": str(plan_id), "kind": "MONTHLY", "window_start": "2026-05-01",
+        "window_end": "2026-05-31"})
     assert response.status_code == 302 and snapshot()[0] == before[0] + 1
 
 

@@ -105,7 +105,7 @@ def test_an_evaluation_window_longer_than_its_kind_is_refused_and_the_form_keeps
         before = session.scalar(select(func.count()).select_from(Evaluation))
     token = csrf_token(client, "/evaluationview/new")
     refused = client.post("/evaluationview/new", data={
-        "csrf_token": token, "plan": str(plan_id), "kind": "MONTHLY", "window_start": "2026-01-01",
+        "csrf_token": token, "work_plan_id": str(plan_id), "kind": "MONTHLY", "window_start": "2026-01-01",
         "window_end": "2026-12-31"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "A monthly evaluation covers one calendar month" in page
@@ -113,7 +113,7 @@ def test_an_evaluation_window_longer_than_its_kind_is_refused_and_the_form_keeps
     assert 'value="2026-01-01"' in page and 'value="2026-12-31"' in page
     assert f'<option value="{plan_id}" selected>' in page
     annual = client.post("/evaluationview/new", data={
-        "csrf_token": token, "plan": str(plan_id), "kind": "ANNUAL", "window_start": "2025-07-01",
+        "csrf_token": token, "work_plan_id": str(plan_id), "kind": "ANNUAL", "window_start": "2025-07-01",
         "window_end": "2026-06-30"}).get_data(as_text=True)
     assert '<option value="ANNUAL" selected>' in annual  # not reset to the first kind
     with database() as session:

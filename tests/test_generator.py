@@ -9,7 +9,7 @@ from sqlalchemy import text
 from app.domain.nip import parse_nip
 from app.domain.predikat import employee_predikat
 from app.extensions import db
-from app.services.generator import GeneratorRefused, ProvinceSize, generate_province
+from app.demo.generator import GeneratorRefused, ProvinceSize, generate_province
 from tests.conftest import login
 
 SIZE = ProvinceSize(employees=90, agencies=3, activities=4000, survey_responses=600, year=2026,

@@ -18,7 +18,12 @@ NEVER_IMPORTS = {
     "public": ("app.views", "app.api"),
     "documents": ("app.services", "app.views", "app.api", "app.public"),
     "models": ("app.services", "app.views", "app.api", "app.public", "app.documents"),
+    # the demo sits beside the use-cases: it writes through models and services, never through a request
+    "demo": ("app.views", "app.api", "app.public"),
 }
+# Only these modules enter the demo: `flask seed` (seed_everything) and the CLI's demo commands (`flask documents
+# demo-ca`, `flask generate province`). Everything else, services included, works without app.demo.
+DEMO_ENTRY_POINTS = ("app/cli.py", "app/services/seeding.py")
 
 
 def imported_modules(path: Path, root: Path = APP):
@@ -51,6 +56,30 @@ def violations(layer: str, root: Path = APP) -> list[str]:
 @pytest.mark.parametrize("layer", sorted(NEVER_IMPORTS))
 def test_the_layer_imports_nothing_above_it(layer):
     assert violations(layer) == []
+
+
+def demo_importers(root: Path = APP) -> list[str]:
+    """Every import of app.demo from outside it, but for the entry points."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root.parent).as_posix()
+        if relative.startswith("app/demo/") or relative in DEMO_ENTRY_POINTS:
+            continue
+        found += [f"{relative}:{line} imports {module}" for line, module in imported_modules(path, root)
+                  if module == "app.demo" or module.startswith("app.demo.")]
+    return found
+
+
+def test_only_the_seed_and_the_cli_enter_the_demo():
+    assert demo_importers() == []
+
+
+def test_the_demo_check_sees_a_service_that_imports_the_demo(tmp_path):
+    fake_app = tmp_path / "app"
+    (fake_app / "services").mkdir(parents=True)
+    (fake_app / "services" / "planning.py").write_text("def f():\n    from app.demo.planning import DEMO_CHAINS\n")
+    (fake_app / "services" / "seeding.py").write_text("from app.demo import load_demo_data\n")
+    assert demo_importers(fake_app) == ["app/services/planning.py:2 imports app.demo.planning.DEMO_CHAINS"]
 
 
 def test_the_check_sees_deferred_and_relative_imports(tmp_path):

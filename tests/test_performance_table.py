@@ -384,3 +384,15 @@ def test_the_employee_page_issues_the_same_statements_for_more_rhks_and_activiti
                 session.flush()
             session.commit()
     assert after == before <= 40, (before, after)
+
+
+def test_the_table_leads_to_the_overdue_items_of_the_same_agency(clients):
+    disdik = agency_id("DISDIKBUD")
+    page = clients["sekda"].get("/performance/", query_string={"agency": disdik}).get_data(as_text=True)
+    link = re.search(r'id="performance-cycle" href="([^"]+)"', page).group(1)
+    assert link == f"/cycle/?agency={disdik}"
+    assert clients["sekda"].get(link).status_code == 200
+    refreshed = clients["sekda"].get("/performance/data", query_string={"agency": disdik}).json
+    assert refreshed["cycle_url"] == link
+    assert re.search(r'id="performance-cycle" href="/cycle/"', clients["sekda"].get("/performance/").get_data(
+        as_text=True))

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.domain.nip import parse_nip
 from app.models import (Agency, AuditEntry, BehaviourGuide, CoreValue, Employee, Rank, SurveyElement, TrainingKind,
                         UserAccount)
+from app.demo import organisation
 from app.services import seeding
 from tests.helpers import count, database
 
@@ -81,14 +82,14 @@ def test_seeding_again_changes_nothing(app, edited_demo):
     assert before[2:] == ("0812 5555 0101", ["DINKES", "DISDIKBUD"])
     with app.app_context():
         seeding.load_reference()
-        seeding.load_demo()
-        seeding.ensure_demo_accounts(app.config["DEMO_PASSWORD"])
+        organisation.load_demo_organisation()
+        organisation.ensure_demo_accounts(app.config["DEMO_PASSWORD"])
     assert snapshot() == before
 
 
 def test_the_demo_has_dialogues_and_seeding_them_again_changes_nothing(app):
     from app.models.dialogue import DialogueSchedule, PerformanceDialogue
-    from app.services.dialogue import load_demo_dialogues
+    from app.demo.dialogue import load_demo_dialogues
 
     def snapshot():
         with database() as session:

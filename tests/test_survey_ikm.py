@@ -176,13 +176,15 @@ def test_period_overlap_is_refused_for_agency_admin(app, api_as, history):
 
 
 def test_demo_survey_is_realistic_and_idempotent(app):
+    from app.demo.survey import load_demo_survey
+
     with app.app_context():
-        survey.load_demo_survey()
+        load_demo_survey()
         with database() as session:
             total = session.scalar(select(func.count(SurveyResponse.id)))
             units = set(session.scalars(select(SurveyPeriod.unit_id).where(
                 SurveyPeriod.start_date >= dt.date(2026, 1, 1), SurveyPeriod.end_date <= dt.date(2026, 12, 31))))
         assert len(units) >= 6
-        assert survey.load_demo_survey() == 0
+        assert load_demo_survey() == 0
         with database() as session:
             assert session.scalar(select(func.count(SurveyResponse.id))) == total

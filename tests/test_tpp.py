@@ -463,6 +463,7 @@ def test_pages_the_evaluator_decides_leave_from_the_queue(app, as_user, month):
 
 
 def test_the_demo_has_the_rule_set_and_last_months_marks_and_seeding_again_adds_nothing(app):
+    from app.demo.allowance import load_demo_allowance
     from app.services.activity import today
 
     first = (today() - dt.timedelta(days=today().day)).replace(day=1)
@@ -473,7 +474,7 @@ def test_the_demo_has_the_rule_set_and_last_months_marks_and_seeding_again_adds_
     assert marks > employees * 10                     # some twenty working days, most with two marks
     rule_sets = count(TppRuleSet, year=today().year)
     with app.app_context():
-        tpp.load_demo_allowance()
+        load_demo_allowance()
     assert count(TppRuleSet, year=today().year) == rule_sets >= 1
     with database() as session:
         assert session.scalar(select(func.count()).select_from(AttendanceMark).where(

@@ -153,3 +153,12 @@ def test_a_generated_list_names_each_cell_for_its_card_on_a_phone(as_user):
     page = text_of(as_user("admin.disdik").get("/employeeview/list/"))
     assert 'class="table table-bordered table-hover sk-cards"' in page
     assert re.search(r'<td data-label="Nama">\s*[^<\s]', page)  # the card reads "NAMA" above the value
+
+
+@pytest.mark.parametrize("username, badge", [("pegawai.disdik", "Pegawai"), ("sekda", "Pimpinan"),
+                                             ("hr.bkpsdm", "Admin Kepegawaian (BKPSDM)"), ("admin", "Administrator Sistem")])
+def test_the_home_page_names_the_roles_in_indonesian(as_user, username, badge):
+    page = text_of(as_user(username).get("/"))
+    badges = re.findall(r'badge bg-primary">([^<]+)<', page)
+    assert badge in badges
+    assert not {"Employee", "Leader", "HR Admin", "Evaluator"} & set(badges)

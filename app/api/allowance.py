@@ -21,6 +21,9 @@ TPP:
 * ``POST /<id>/objection`` {"text"} — the employee; ``GET /objections`` waiting for the caller;
   ``POST /objections/<id>/decide`` {"accept", "note", "excused_days": ["YYYY-MM-DD", ...]} — evaluator or HR;
   an accepted objection answers with the new version.
+* ``POST /<id>/correction`` {"reason"} — HR Admin only (403 for anyone else): the month recalculated from the
+  data as it is now, as the next version (201, the new version); 409 when ``<id>`` is no longer the newest
+  version; the employee is notified.
 * ``GET /recap?agency_id=&year=&month=`` the agency's month for the finance office (rows and totals).
 
 Rupiah are whole numbers (JSON integers), percentages decimal strings. Refusals answer 400 {"message"} in the
@@ -39,6 +42,7 @@ from app.formatting import translated
 from app.models.attendance import LeaveRecord
 from app.models.tpp import TppCalculation, TppObjection
 from app.parsing import parse_iso_date, parse_whole_number
+from app.security.acts import may_correct_allowance
 from app.security.scope import scoped_select
 from app.services import attendance, tpp
 
@@ -113,7 +117,7 @@ class AllowanceApi(AnswersUseCases, BaseApi):
         "request_leave": "write", "my_leave": "read", "leave_queue": "read", "decide_leave": "write",
         "declare_outage": "write", "get_rules": "read", "save_rules": "write", "calculate": "write",
         "mine": "read", "get_calculation": "read", "what_if": "read", "file_objection": "write",
-        "objections": "read", "decide_objection": "write", "recap": "read"}
+        "objections": "read", "decide_objection": "write", "recap": "read", "correct": "write"}
 
     def _body(self) -> dict:
         body = request.get_json(silent=True)
@@ -182,7 +186,7 @@ class AllowanceApi(AnswersUseCases, BaseApi):
     @protect()
     @safe
     def decide_leave(self, pk):
-        if db.session.scalar(scoped_select(LeaveRecord.id).where(LeaveRecord.id == pk)) is None:
+        if db.session.scalar(scoped_select(LeaveRecord, LeaveRecord.id).where(LeaveRecord.id == pk)) is None:
             return self.response_404()
         body = self._body()
         return self._answer(lambda: attendance.decide_leave(pk, body.get("approve"), body.get("note")), leave_json)
@@ -255,6 +259,17 @@ class AllowanceApi(AnswersUseCases, BaseApi):
     def file_objection(self, pk):
         return self._answer(lambda: tpp.file_objection(pk, self._body().get("text")), objection_json, 201)
 
+    @expose("/<int:pk>/correction", methods=["POST"])
+    @protect()
+    @safe
+    def correct(self, pk):
+        row = db.session.scalar(scoped_select(TppCalculation).where(TppCalculation.id == pk))
+        if row is None:
+            return self.response_404()
+        if not may_correct_allowance(row):
+            return self.response_403()
+        return self._answer(lambda: tpp.correct(pk, self._body().get("reason")), calculation_json, 201)
+
     @expose("/objections", methods=["GET"])
     @protect()
     @safe
@@ -265,7 +280,7 @@ class AllowanceApi(AnswersUseCases, BaseApi):
     @protect()
     @safe
     def decide_objection(self, pk):
-        if db.session.scalar(scoped_select(TppObjection.id).where(TppObjection.id == pk)) is None:
+        if db.session.scalar(scoped_select(TppObjection, TppObjection.id).where(TppObjection.id == pk)) is None:
             return self.response_404()
         body = self._body()
         days = body.get("excused_days") or []

@@ -29,7 +29,7 @@ from flask import g, request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_babel import gettext
 
-from app.api.base import AnswersUseCases
+from app.api.base import AnswersUseCases, opened_version
 from app.domain.messages import N_, DomainError
 from app.extensions import db
 from app.formatting import translated
@@ -146,8 +146,8 @@ class DialogueApi(AnswersUseCases, BaseApi):
             return self.response(428, message=gettext(
                 "Send the row_version you read (GET /api/v1/%(resource)s/%(id)s) with every change, so that no "
                 "one else's change is overwritten unseen.", resource=self.resource_name, id=pk))
-        opened = body[VERSION_FIELD] if type(body[VERSION_FIELD]) is int else None
-        return self._answer(lambda: dialogues.update_dialogue(dialogue, _content(body), opened_version=opened))
+        return self._answer(lambda: dialogues.update_dialogue(dialogue, _content(body),
+                                                              opened_version=opened_version(dialogue, body)))
 
     @expose("/<int:pk>/respond", methods=["POST"])
     @protect()
@@ -160,10 +160,8 @@ class DialogueApi(AnswersUseCases, BaseApi):
         if not isinstance(body.get("agree"), bool):
             return self.response_400(message=translated(DomainError(N_(
                 "Say whether you agree (true) or disagree (false)."), field="agree")))
-        # The version the employee read; a client that sends none still loses a race at the write.
-        opened = body.get(VERSION_FIELD, dialogue.row_version)
         return self._answer(lambda: dialogues.respond(dialogue, body["agree"], body.get("note"),
-                                                      opened_version=opened if type(opened) is int else None))
+                                                      opened_version=opened_version(dialogue, body)))
 
     @expose("/request", methods=["POST"])
     @protect()

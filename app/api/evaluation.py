@@ -5,16 +5,19 @@
   "behaviour_rating"} rates (a "predikat" that disagrees with the matrix → 400), answering the predikat and
   the curve warnings; ``POST /<pk>/realisation`` {"realisation_id", "value", "reason", "evidence_link"};
   ``POST /<pk>/feedback`` {"target_kind", "target_id", "text"}; ``POST /<pk>/submit``, ``/acknowledge``
-  {"objection"}, ``/finalise``, ``/correct`` {"reason"}: 400 {"message"} on refusal, 404 out of scope,
-  409 when someone else changed it first. The answer carries the suggested work-result rating, the
+  {"objection"}, ``/finalise``, ``/correct`` {"reason"}; ``POST /<pk>/decide-objection`` {"outcome":
+  "confirmed"|"changed", "reason", "work_result_rating", "behaviour_rating" (for a change), "row_version"} —
+  the evaluator's superior decides the employee's objection, the result is then final. The page's form and a
+  body take the same keys and get the same refusals (app.services.evaluation ``act_as_asked``): 400 {"message"}
+  in the request's language (``?_l_=``, Indonesian by default), 404 out of scope, 409 when someone else
+  changed it first (for a stale ``row_version``: {"message", "row_version", "changed", "changed_by"}). The
+  answer carries its ``row_version``, the objection and its decision, the suggested work-result rating, the
   achievement and the older scheme's numeric score per indicator, and the angka kredit of functional staff.
 * ``GET /api/v1/evaluation/history/<employee_id>`` — the employee's evaluations across periods (predikat trend).
 * ``GET /api/v1/distribution/<agency_id>/<period_id>`` — counts, shares and the verdict per bound
   (404 for an agency the user may not see); ``POST .../override`` {"reason"} (HR Admin);
   ``POST .../finalise`` finalises the agency's annual period.
 """
-import datetime as dt
-
 from flask import request
 from flask_babel import gettext
 from flask_appbuilder.api import BaseApi, expose, protect, safe
@@ -25,7 +28,8 @@ from app.extensions import db
 from app.formatting import translated_rule
 from app.models import Agency
 from app.models.evaluation import Evaluation
-from app.models.planning import Period, WorkPlan
+from app.models.planning import Period
+from app.models.versioning import VERSION_FIELD
 from app.security import acts
 from app.security.scope import ScopedInterface
 from app.security.writes import READ_WRITE_PERMISSIONS
@@ -33,7 +37,7 @@ from app.services import evaluation as evaluations
 
 EVALUATION_PERMISSIONS = {**READ_WRITE_PERMISSIONS, "draft": "write", "rate": "write", "realisation": "write",
                           "feedback": "write", "submit": "write", "acknowledge": "write", "finalise": "write",
-                          "correct": "write", "full": "read", "history": "read"}
+                          "correct": "write", "decide_objection": "write", "full": "read", "history": "read"}
 
 
 def _number(value):
@@ -51,7 +55,8 @@ def evaluation_json(evaluation: Evaluation, warnings=()) -> dict:
         "evaluator_id": evaluation.evaluator_id, "agency_id": evaluation.agency_id,
         "work_result_rating": evaluation.work_result_rating, "behaviour_rating": evaluation.behaviour_rating,
         "predikat": evaluation.predikat, "predikat_label": evaluation.predikat_label,
-        "objection": evaluation.objection, "correction_reason": evaluation.correction_reason,
+        "objection": evaluation.objection, "objection_decider_id": evaluation.objection_decider_id,
+        "objection_decision": _decision_json(evaluation), "correction_reason": evaluation.correction_reason,
         "suggested_work_result_rating": int(suggestion.rating) if suggestion.rating else None,
         "suggestion_from_unit": suggestion.from_unit, "average_achievement": _number(suggestion.achievement),
         "realisations": [{
@@ -66,11 +71,23 @@ def evaluation_json(evaluation: Evaluation, warnings=()) -> dict:
         } for f in evaluation.feedback],
         "angka_kredit": _number(evaluations.credit_points(evaluation)),
         "warnings": [translated_rule(warning) for warning in warnings],
+        VERSION_FIELD: evaluation.row_version,
     }
 
 
+def _decision_json(evaluation: Evaluation) -> dict | None:
+    """The superior's decision on the objection (None while there is none)."""
+    if evaluation.objection_outcome is None:
+        return None
+    return {"outcome": evaluation.objection_outcome, "reason": evaluation.objection_decision,
+            "decided_at": evaluation.objection_decided_at.isoformat(),
+            "decided_by_id": evaluation.objection_decided_by_id,
+            "prior_work_result_rating": evaluation.objection_prior_work_result_rating,
+            "prior_behaviour_rating": evaluation.objection_prior_behaviour_rating}
+
+
 def _evaluation_answer(result) -> dict:
-    """A use-case's evaluation, or (evaluation, its curve warnings) for a rating."""
+    """A use-case's evaluation, or (evaluation, its curve warnings) from a step of the workflow."""
     evaluation, warnings = result if isinstance(result, tuple) else (result, ())
     return evaluation_json(evaluation, warnings)
 
@@ -81,7 +98,7 @@ class EvaluationApi(AnswersUseCases, ScopedApi):
     class_permission_name = "Evaluation"
     method_permission_name = EVALUATION_PERMISSIONS
     include_route_methods = {"get", "get_list", "info", "full", "draft", "rate", "realisation", "feedback",
-                             "submit", "acknowledge", "finalise", "correct", "history"}
+                             "submit", "acknowledge", "finalise", "correct", "decide_objection", "history"}
     list_columns = show_columns = ["id", "kind", "window_start", "window_end", "status", "version", "previous_id",
                                    "employee.id", "employee.name", "agency.id", "evaluator_id",
                                    "work_result_rating", "behaviour_rating", "predikat"]
@@ -93,7 +110,12 @@ class EvaluationApi(AnswersUseCases, ScopedApi):
         evaluation = self.datamodel.get(pk)
         if evaluation is None:
             return self.response_404()
-        return self._answer(lambda: work(evaluation, request.get_json(silent=True) or {}))
+        body = request.get_json(silent=True)
+        return self._answer(lambda: work(evaluation, body if isinstance(body, dict) else {}))
+
+    def _step(self, pk, step):
+        """One step of the workflow with the body as sent (the same reading as the page's form)."""
+        return self._with(pk, lambda evaluation, body: evaluations.act_as_asked(evaluation, step, body))
 
     @expose("/<int:pk>/full", methods=["GET"])
     @protect()
@@ -116,16 +138,8 @@ class EvaluationApi(AnswersUseCases, ScopedApi):
     @protect()
     @safe
     def draft(self):
-        body = request.get_json(silent=True) or {}
-        plan_id = body.get("work_plan_id")
-        plan = ScopedInterface(WorkPlan).get(plan_id) if isinstance(plan_id, int) else None
-        try:
-            start, end = (dt.date.fromisoformat(str(body.get(name))) for name in ("window_start", "window_end"))
-        except ValueError:
-            return self.response_400(message="window_start and window_end are dates (YYYY-MM-DD)")
-        if plan is None:
-            return self.response_400(message="work_plan_id of an SKP you may see is required")
-        return self._answer(lambda: evaluations.create_evaluation(plan, body.get("kind"), start, end))
+        body = request.get_json(silent=True)
+        return self._answer(lambda: evaluations.create_as_asked(body if isinstance(body, dict) else {}))
 
     @expose("/<int:pk>", methods=["PUT"])
     @protect()
@@ -136,58 +150,50 @@ class EvaluationApi(AnswersUseCases, ScopedApi):
             if unknown:
                 raise DomainError(evaluations.N_("Only the two ratings are changed here: %(fields)s"),
                                   fields=", ".join(sorted(unknown)))
-            warnings = evaluations.rate(evaluation, body.get("work_result_rating"), body.get("behaviour_rating"),
-                                        body.get("predikat"))
-            return evaluation, warnings
+            return evaluations.act_as_asked(evaluation, "rate", body)
         return self._with(pk, work)
 
     @expose("/<int:pk>/realisation", methods=["POST"])
     @protect()
     @safe
     def realisation(self, pk):
-        def work(evaluation, body):
-            row = next((r for r in evaluation.realisations if r.id == body.get("realisation_id")), None)
-            if row is None:
-                raise DomainError(evaluations.N_("This realisation belongs to another evaluation."))
-            evaluations.set_realisation(evaluation, row, body.get("value"), body.get("reason"),
-                                        body.get("evidence_link"))
-            return evaluation
-        return self._with(pk, work)
+        return self._step(pk, "realisation")
 
     @expose("/<int:pk>/feedback", methods=["POST"])
     @protect()
     @safe
     def feedback(self, pk):
-        def work(evaluation, body):
-            target_id = body.get("target_id")
-            evaluations.add_feedback(evaluation, body.get("target_kind"),
-                                     target_id if isinstance(target_id, int) else None, body.get("text"))
-            return evaluation
-        return self._with(pk, work)
+        return self._step(pk, "feedback")
 
     @expose("/<int:pk>/submit", methods=["POST"])
     @protect()
     @safe
     def submit(self, pk):
-        return self._with(pk, lambda evaluation, body: evaluations.submit(evaluation))
+        return self._step(pk, "submit")
 
     @expose("/<int:pk>/acknowledge", methods=["POST"])
     @protect()
     @safe
     def acknowledge(self, pk):
-        return self._with(pk, lambda evaluation, body: evaluations.acknowledge(evaluation, body.get("objection")))
+        return self._step(pk, "acknowledge")
 
     @expose("/<int:pk>/finalise", methods=["POST"])
     @protect()
     @safe
     def finalise(self, pk):
-        return self._with(pk, lambda evaluation, body: evaluations.finalise(evaluation))
+        return self._step(pk, "finalise")
 
     @expose("/<int:pk>/correct", methods=["POST"])
     @protect()
     @safe
     def correct(self, pk):
-        return self._with(pk, lambda evaluation, body: evaluations.correct(evaluation, body.get("reason", "")))
+        return self._step(pk, "correct")
+
+    @expose("/<int:pk>/decide-objection", methods=["POST"])
+    @protect()
+    @safe
+    def decide_objection(self, pk):
+        return self._step(pk, "decide_objection")
 
 
 def distribution_json(distribution) -> dict:

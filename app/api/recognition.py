@@ -18,7 +18,7 @@ from flask import request
 from flask_babel import gettext
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
-from app.api.base import AnswersUseCases
+from app.api.base import AnswersUseCases, opened_version
 from app.domain.messages import N_, DomainError
 from app.extensions import db
 from app.formatting import translated
@@ -43,14 +43,6 @@ def nomination_json(row: Nomination) -> dict:
             "decree_date": row.decree_date.isoformat() if row.decree_date else None, "note": row.note,
             "certificate": f"/documents/award_certificate/{row.id}" if awarded else None,
             VERSION_FIELD: row.row_version}
-
-
-def opened_version(nomination: Nomination, body: dict) -> int | None:
-    """The version a decision was taken on: the ``row_version`` the client sent (not a whole number: None, which
-    is refused), else the one just read, so that a client that sends none still loses a race at the write."""
-    if VERSION_FIELD not in body:
-        return nomination.row_version
-    return body[VERSION_FIELD] if type(body[VERSION_FIELD]) is int else None
 
 
 def candidate_json(candidate) -> dict:

@@ -120,6 +120,8 @@ class PolicySettingApi(ScopedApi):
     order_columns = ["key", "effective_from"]
     validators = (policy.check_policy_setting,)
     delete_checks = (policy.check_policy_setting_deletable,)
+    save_effects = (policy.follow_saved_setting,)
+    delete_effects = (policy.follow_deleted_setting,)
 
     @expose("/in-force", methods=["GET"])
     @protect()

@@ -3,8 +3,10 @@
 * ``/api/v1/training_programme/`` — programmes: everyone reads, HR Admin writes (same checks as the form:
   kind, JP > 0, end not before start).
 * ``GET /api/v1/training/mine?year=`` — the caller's trainings, requests and JP of the year.
-* ``POST /api/v1/training/programme/<id>/participation`` {"nip", "status", "completed_on", "jp_earned",
-  "certificate_number", "certificate_file", "pre_score", "post_score"} — HR Admin / Agency Admin.
+* ``POST /api/v1/training/programme/<id>/participation`` {"nip", "status", "completed_on", "jp_earned" or
+  "minutes", "certificate_number", "certificate_file", "pre_score", "post_score"} — HR Admin / Agency Admin.
+  A completion gives its JP, or its duration in minutes (the JP then follow the year's minutes-per-JP
+  policy), or neither (the programme's JP).
 * ``POST /api/v1/training/programme/<id>/request`` {"reason"} — the caller asks for a place.
 * ``POST /api/v1/training/request/<id>/decide`` {"decision": "approve"|"reject", "note"} — the evaluator.
 * ``GET /api/v1/training/compliance?year=&agency=`` — per agency and unit the share with ≥ 20 JP, and those below.
@@ -43,7 +45,7 @@ def participation_json(row) -> dict:
     return {"id": row.id, "programme": {"id": row.programme_id, "name": row.programme.name},
             "employee": {"id": row.employee_id, "name": row.employee.name, "nip": row.employee.nip},
             "status": row.status, "completed_on": row.completed_on.isoformat() if row.completed_on else None,
-            "jp_earned": _number(row.jp_earned), "certificate_number": row.certificate_number,
+            "jp_earned": _number(row.jp_earned), "minutes": row.minutes, "certificate_number": row.certificate_number,
             "certificate_file": row.certificate_file, "pre_score": _number(row.pre_score),
             "post_score": _number(row.post_score)}
 
@@ -101,7 +103,8 @@ class TrainingApi(AnswersUseCases, BaseApi):
         def work():
             return training.record_participation(programme, employee, training.ParticipationInput(
                 status=str(body.get("status") or ""), completed_on=_date(body.get("completed_on")),
-                jp_earned=body.get("jp_earned"), certificate_number=str(body.get("certificate_number") or ""),
+                jp_earned=body.get("jp_earned"), minutes=body.get("minutes"),
+                certificate_number=str(body.get("certificate_number") or ""),
                 certificate_file=str(body.get("certificate_file") or ""), pre_score=body.get("pre_score"),
                 post_score=body.get("post_score")))
         return self._answer(work, participation_json)

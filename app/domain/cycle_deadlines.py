@@ -46,6 +46,7 @@ class DeadlineKind(enum.Enum):
     EVALUATION = "evaluation"           # the evaluator delivers the evaluation (submits it)
     RETURN = "return"                   # the employee returns it signed (acknowledges it)
     REPORT = "report"                   # the evaluator reports it (finalises it)
+    OBJECTION = "objection"             # the evaluator's superior decides the employee's objection
 
 
 class DeadlineState(enum.Enum):

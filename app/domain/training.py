@@ -32,6 +32,26 @@ def jp_from_minutes(minutes: Number, *, minutes_per_jp: int = MINUTES_PER_JP) ->
                                         rounding=ROUND_DOWN)
 
 
+# A duration beyond this is a typing error (about 35 working weeks of lessons); its JP still fit the column.
+MAX_TRAINING_MINUTES = 99_999
+
+
+def training_minutes(value: Number) -> int:
+    """A training's duration as a certificate or a letter states it ("270 menit"): whole minutes above zero,
+    from which its JP are computed with the year's minutes-per-JP policy (RULES §9)."""
+    minutes = to_decimal(value, field="minutes")
+    if minutes < 0:
+        raise DomainError(N_("The duration cannot be negative"), field="minutes")
+    if minutes != minutes.to_integral_value():
+        raise DomainError(N_("Give the duration in whole minutes"), field="minutes")
+    if minutes == 0:
+        raise DomainError(N_("The duration must be longer than zero minutes"), field="minutes")
+    if minutes > MAX_TRAINING_MINUTES:
+        raise DomainError(N_("A training lasts at most %(maximum)s minutes"), field="minutes",
+                          maximum=MAX_TRAINING_MINUTES)
+    return int(minutes)
+
+
 def is_jp_compliant(total_jp: Number, *, required: Number = REQUIRED_JP_PER_YEAR) -> bool:
     """Whether a PNS reached the yearly JP of competency development (PP 11/2017 art. 203(4)).
 

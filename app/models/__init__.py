@@ -14,6 +14,6 @@ from app.models.dialogue import DialogueSchedule, PerformanceDialogue, Performan
 from app.models.notification import Notification  # noqa: F401
 from app.models.attendance import AttendanceMark, AttendanceOutage, AttendancePin, LeaveRecord  # noqa: F401
 from app.models.tpp import TppCalculation, TppObjection, TppRuleSet  # noqa: F401
-from app.models.performance import EmployeePerformanceTotal  # noqa: F401
+from app.models.performance import ActivityDayTotal, EmployeePerformanceTotal, WorkPlanAchievementTotal  # noqa: F401
 from app.models.cycle import CycleDeadline, DeadlineReminder, EvaluationHandOff  # noqa: F401
 from app.models import guards  # noqa: F401  (final evaluations never change)

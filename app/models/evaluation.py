@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from app.domain.predikat import Predikat, Rating
+from app.domain.predikat import Predikat, Rating, employee_predikat
 from app.models.audit import utcnow
 from app.models.employee import Employee
 from app.models.organization import Agency, choice_label
@@ -20,6 +20,8 @@ EVALUATION_STATUSES = (
     ("final", _l("Final")),
 )
 FEEDBACK_TARGETS = (("RESULT", _l("Result (RHK)")), ("CORE_VALUE", _l("Core value")))
+# The superior's decision on an objection (Format D.1.3): the result stands, or it is changed.
+OBJECTION_OUTCOMES = (("confirmed", _l("Result confirmed")), ("changed", _l("Result changed")))
 
 
 def _member_label(enum, code) -> str:
@@ -61,10 +63,23 @@ class Evaluation(PlanScope, Model):
     submitted_at = Column(DateTime)
     acknowledged_at = Column(DateTime)
     finalised_at = Column(DateTime)
+    # The objection (keberatan, Format D.1.3): who decides it — the evaluator's superior (atasan pejabat
+    # penilai), named when the employee files it, None when the evaluator has no superior in the system (HR
+    # records the decision then; app.security.acts.may_decide_objection) — and the decision, after which the
+    # result is final. A change keeps the ratings the evaluation had before it.
+    objection_decider_id = Column(Integer, ForeignKey("employee.id"), index=True)
+    objection_outcome = Column(String(10))
+    objection_decision = Column(Text)
+    objection_decided_at = Column(DateTime)
+    objection_decided_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    objection_prior_work_result_rating = Column(Integer)
+    objection_prior_behaviour_rating = Column(Integer)
     # Optimistic lock: of two people changing one evaluation at once, the second write fails (409).
     row_version = Column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": row_version}
+    # The superior who decides its objection reads it too (app.security.scope.read_filter).
+    __scope_deciders__ = ("objection_decider_id",)
 
     work_plan = relationship(WorkPlan, lazy="selectin")
     period = relationship(Period, lazy="selectin")
@@ -72,6 +87,7 @@ class Evaluation(PlanScope, Model):
     evaluator = relationship(Employee, foreign_keys="Evaluation.evaluator_id", lazy="selectin")
     agency = relationship(Agency, lazy="joined", innerjoin=True)
     previous = relationship("Evaluation", remote_side=[id])
+    objection_decider = relationship(Employee, foreign_keys="Evaluation.objection_decider_id", lazy="select")
     realisations = relationship("EvaluationRealisation", back_populates="evaluation", lazy="selectin",
                                 order_by="EvaluationRealisation.id", cascade="all, delete-orphan")
     feedback = relationship("Feedback", back_populates="evaluation", lazy="selectin",
@@ -100,6 +116,23 @@ class Evaluation(PlanScope, Model):
     @property
     def predikat_label(self):
         return _member_label(Predikat, self.predikat)
+
+    @property
+    def objection_pending(self) -> bool:
+        """An objection was filed and its decision is still to come."""
+        return bool(self.objection) and self.objection_outcome is None
+
+    @property
+    def objection_outcome_label(self):
+        return choice_label(OBJECTION_OUTCOMES, self.objection_outcome)
+
+    @property
+    def objection_prior_predikat_label(self) -> str:
+        """The predikat the evaluation had before the superior changed it ("" when unchanged)."""
+        if None in (self.objection_prior_work_result_rating, self.objection_prior_behaviour_rating):
+            return ""
+        return employee_predikat(self.objection_prior_work_result_rating,
+                                 self.objection_prior_behaviour_rating).label
 
 
 class EvaluationRealisation(PlanScope, Model):

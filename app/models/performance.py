@@ -32,3 +32,43 @@ class EmployeePerformanceTotal(Model):
     waiting = Column(Integer, nullable=False, default=0)  # submitted, not yet approved or returned
     achievement_period_id = Column(Integer, ForeignKey("period.id", ondelete="SET NULL"))
     achievement = Column(Numeric(7, 2))  # percent, app.domain.achievement.plan_progress
+
+
+class ActivityDayTotal(Model):
+    """The activities of one agency on one day, for the leaders' monitoring dashboard (issue 21): how many were
+    sent (not a draft) and how many wait for approval. Kept by ``app.services.performance_totals`` in the
+    flush that writes the activities (a change of status, date or agency moves one count), so that the
+    dashboard sums a few hundred rows instead of counting ten million activities on every poll. Keyed by
+    the activity's own agency, the column the scope reads (an employee who moves keeps their history)."""
+
+    __tablename__ = "activity_day_total"
+    __scope_agency__ = "agency_id"
+
+    agency_id = Column(Integer, ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True)
+    activity_date = Column(Date, primary_key=True)
+    sent = Column(Integer, nullable=False, default=0)
+    submitted = Column(Integer, nullable=False, default=0)
+
+
+class WorkPlanAchievementTotal(Model):
+    """Per approved SKP, its quantity IKIs with a target and the sum of their achievement shares (approved
+    volume ÷ target, each capped at 1), with the SKP's scope columns and the employee's agency and unit of
+    today: the dashboard's realisation per unit adds up one narrow row per SKP instead of joining every IKI
+    of the period. Recomputed with the employee's running totals (also when the employee changes unit)."""
+
+    __tablename__ = "work_plan_achievement_total"
+    # The SKP's own scope columns: read_filter reads these rows as it reads the SKPs.
+    __scope_agency__ = "agency_id"
+    __scope_owner__ = "employee_id"
+    __scope_evaluator__ = "evaluator_id"
+    __table_args__ = (Index("ix_work_plan_achievement_total_period", "period_id"),)
+
+    work_plan_id = Column(Integer, ForeignKey("work_plan.id", ondelete="CASCADE"), primary_key=True)
+    period_id = Column(Integer, ForeignKey("period.id", ondelete="CASCADE"), nullable=False)
+    agency_id = Column(Integer, ForeignKey("agency.id"), nullable=False)
+    employee_id = Column(Integer, ForeignKey("employee.id", ondelete="CASCADE"), nullable=False)
+    evaluator_id = Column(Integer, ForeignKey("employee.id"))
+    employee_agency_id = Column(Integer, ForeignKey("agency.id"), nullable=False)
+    employee_unit_id = Column(Integer, ForeignKey("unit.id"))
+    indicators = Column(Integer, nullable=False, default=0)
+    shares = Column(Numeric(20, 12), nullable=False, default=0)

@@ -86,6 +86,9 @@ class TrainingParticipation(Model):
     status = Column(String(12), nullable=False, default="registered")
     completed_on = Column(Date, index=True)
     jp_earned = Column(Numeric(6, 2))
+    # The duration when the JP were given as one ("270 menit"): the JP are computed from it with the
+    # minutes-per-JP policy of the completion's year, and follow that policy while the year is open.
+    minutes = Column(Integer)
     certificate_number = Column(String(100))
     certificate_file = Column(String(255))
     pre_score = Column(Numeric(5, 2))

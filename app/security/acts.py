@@ -6,9 +6,10 @@ this request (``current_scope()``): a background job passes the scope of the use
 same rule as the page. A use-case refuses with its own message when a predicate says no; a page asks the same
 predicate before it offers the button, so it offers exactly what the use-case accepts.
 
-The guards shared by every use-case stay beside the read scope: ``ensure_writable`` (agency data),
-``ensure_not_self`` / ``ensure_not_own_unit`` (no decision about oneself), ``ensure_other_account`` (four
-eyes), ``ensure_acting_as`` (an act that belongs to one person) and ``permits`` (the page's yes/no of a guard).
+The guards shared by every use-case are in app.security.guards, which the rules here are built on:
+``ensure_writable`` (agency data), ``ensure_not_self`` / ``ensure_not_own_unit`` (no decision about oneself),
+``ensure_other_account`` (four eyes), ``ensure_acting_as`` (an act that belongs to one person) and ``permits``
+(the page's yes/no of a guard).
 
 Adding a rule: one function in the section of its area, named after the act (``may_<act>``), the row first and
 ``scope=None`` last, its docstring citing the rule; a rule with several refusals, each with its own message, is
@@ -19,8 +20,8 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from app.domain.messages import N_, DomainError
-from app.security.scope import (ADMIN, AGENCY_ADMIN, GLOBAL_ROLES, LEADER, UserScope, current_scope,
-                                ensure_not_self, ensure_other_account, permits, read_filter)
+from app.security.guards import ensure_not_self, ensure_other_account, permits
+from app.security.scope import ADMIN, AGENCY_ADMIN, GLOBAL_ROLES, LEADER, UserScope, current_scope, read_filter
 
 OVERVIEW_ROLES = GLOBAL_ROLES | {LEADER, AGENCY_ADMIN}
 
@@ -135,6 +136,20 @@ def evaluates_now(row, scope: UserScope | None = None) -> bool:
     return is_own(evaluator_now(row), scope)
 
 
+def may_decide_objection(evaluation, scope: UserScope | None = None) -> bool:
+    """The evaluator's superior (atasan pejabat penilai) decides an objection to an evaluation (PermenPANRB
+    6/2022 Format D.1.3; RULES §13): the one named when it was filed (``objection_decider_id``); when the
+    evaluator has no superior in the system (the regent above a head of agency), HR records the decision taken
+    outside it. Never the employee nor the evaluator themselves. Whether an objection waits for a decision is
+    the workflow's question."""
+    scope = _scope(scope)
+    if is_own(evaluation.employee_id, scope) or is_own(evaluation.evaluator_id, scope):
+        return False
+    if evaluation.objection_decider_id is None:
+        return is_hr_administrator(scope)
+    return is_own(evaluation.objection_decider_id, scope)
+
+
 def may_see_distribution(agency, scope: UserScope | None = None) -> bool:
     """The distribution curve of an agency: HR, the agency's administrators and leaders, and the evaluators
     working in the agency (SE MenPANRB 03/2023: they rate against it)."""
@@ -217,6 +232,14 @@ def may_compute_allowance(agency_id: int | None, scope: UserScope | None = None)
 def may_object_to_allowance(calculation, scope: UserScope | None = None) -> bool:
     """Only the employee files an objection (sanggahan) to their own month's TPP."""
     return is_own(calculation.employee_id, scope)
+
+
+def may_correct_allowance(calculation, scope: UserScope | None = None) -> bool:
+    """Only HR (BKPSDM) corrects a closed month without an objection (attendance data found wrong, a leave
+    approved late; issue 23: "a closed month never changes — corrections are a new version"), never their own
+    allowance. An Agency Admin calculates their agencies' months but does not rewrite what finance was told."""
+    scope = _scope(scope)
+    return is_hr_administrator(scope) and not is_own(calculation.employee_id, scope)
 
 
 def may_decide_allowance_objection(objection, scope: UserScope | None = None) -> bool:

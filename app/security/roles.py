@@ -5,11 +5,26 @@ the start only): without it ``can_read`` would also grant ``can_read_secret``.
 Views and APIs collapse into one resource each with ``can_read`` / ``can_write``
 (see app.views.base.READ_WRITE_PERMISSIONS).
 """
+from flask_babel import lazy_gettext as _l
+
 from app.security.scope import ADMIN, AGENCY_ADMIN, EMPLOYEE, EVALUATOR, HR_ADMIN, LEADER
 
 READ = "can_read$"
 READ_WRITE = "can_(read|write)$"
 MENU = "menu_access$"
+
+
+# The FAB role names are permission keys (FAB matches on them, in English); people read these.
+ROLE_LABELS = {
+    ADMIN: _l("System administrator"), HR_ADMIN: _l("HR administrator (BKPSDM)"),
+    AGENCY_ADMIN: _l("Agency administrator"), LEADER: _l("Leader"), EVALUATOR: _l("Evaluator"),
+    EMPLOYEE: _l("Employee"),
+}
+
+
+def role_label(role) -> str:
+    """The translated name of a built-in role; a role an Admin created keeps the name they gave it."""
+    return str(ROLE_LABELS.get(role.name, role.name))
 
 
 def any_of(*names: str) -> str:

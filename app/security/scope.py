@@ -1,4 +1,5 @@
-"""Row-level scope: the one place that decides "may this user see or change this row".
+"""Row-level read scope: the one place that decides "may this user see this row" (acting on a row is decided
+by app.security.acts and the guards it shares, app.security.guards).
 
 Models declare how they are scoped (checked when a data interface is built,
 so a model cannot be exposed by accident):
@@ -17,7 +18,7 @@ Who sees what (DESIGN.md, "Who uses it"):
   employees whose position reports to the evaluator's position).
 * Employee: their own rows.
 
-A user holding several roles sees the union. Writes are narrower: only Admin,
+A user holding several roles sees the union. Writes are narrower (app.security.guards): only Admin,
 HR Admin and, within their agencies, Agency Admin change agency data (``ensure_writable``),
 and nobody decides about themselves (``ensure_not_self``), whatever their roles.
 """
@@ -27,12 +28,12 @@ from dataclasses import dataclass
 
 from flask import g, has_request_context
 from flask_appbuilder.exceptions import DatabaseException
+from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import Time, and_, false, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.domain.messages import N_, DomainError
 from app.services.transaction import SAVED_AT_THE_SAME_MOMENT, ConcurrentChange
 
 ADMIN = "Admin"
@@ -46,10 +47,6 @@ GLOBAL_ROLES = frozenset({ADMIN, HR_ADMIN})
 AGENCY_READ_ROLES = frozenset({AGENCY_ADMIN, LEADER})
 AGENCY_WRITE_ROLES = frozenset({AGENCY_ADMIN})
 SCOPE_DECLARATIONS = ("__scope_agency__", "__scope_owner__", "__scope_evaluator__", "__scope_reference__")
-
-
-class OutOfScope(DomainError):
-    """A write that would put a row into (or take it out of) an agency the user does not manage."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +134,59 @@ def read_filter(model, scope: UserScope, agency_id: int | None = None):
     evaluator_column = getattr(model, "__scope_evaluator__", None)
     if evaluator_column and scope.employee_id and scope.supervised_position_id:
         conditions.append(getattr(model, evaluator_column) == scope.employee_id)
+    # Columns naming an employee who decides about the row (the superior deciding an objection) read it too.
+    if scope.employee_id:
+        conditions += [getattr(model, column) == scope.employee_id
+                       for column in getattr(model, "__scope_deciders__", ())]
     return or_(*conditions) if conditions else false()
+
+
+@dataclass(frozen=True)
+class AgencyReach:
+    """``read_filter`` of an agency-scoped model split in two, for figures kept per agency: the agencies read
+    whole (None: every agency) and the condition of the rows read beyond them (own, subordinates', evaluated
+    rows in other agencies; None: nothing). Both together read exactly what ``read_filter`` reads."""
+    agencies: frozenset[int] | None
+    beyond: object | None
+
+
+def agency_reach(model, scope: UserScope, agency_id: int | None = None) -> AgencyReach:
+    agency = getattr(model, model.__scope_agency__)
+    if agency_id is not None:
+        if scope.global_access or agency_id in scope.agency_ids:
+            return AgencyReach(frozenset({agency_id}), None)
+        personal = _personal_conditions(model, scope)
+        return AgencyReach(frozenset(), and_(or_(*personal), agency == agency_id) if personal else None)
+    if scope.global_access:
+        return AgencyReach(None, None)
+    personal = _personal_conditions(model, scope)
+    beyond = None
+    if personal:
+        beyond = or_(*personal)
+        if scope.agency_ids:
+            beyond = and_(beyond, agency.not_in(scope.agency_ids))
+    return AgencyReach(scope.agency_ids, beyond)
+
+
+def _personal_conditions(model, scope: UserScope) -> list:
+    """``read_filter``'s conditions on the owner and evaluator columns, the subordinates as a list of ids: an
+    IN (subquery) OR-ed with the others makes PostgreSQL read a large table whole instead of its indexes."""
+    from app.extensions import db
+
+    conditions = []
+    owner_column = getattr(model, "__scope_owner__", None)
+    if owner_column and scope.employee_id:
+        owners = [scope.employee_id]
+        if scope.supervised_position_id:
+            owners += db.session.scalars(_subordinate_ids(scope.supervised_position_id))
+        conditions.append(getattr(model, owner_column).in_(owners))
+    evaluator_column = getattr(model, "__scope_evaluator__", None)
+    if evaluator_column and scope.employee_id and scope.supervised_position_id:
+        conditions.append(getattr(model, evaluator_column) == scope.employee_id)
+    if scope.employee_id:
+        conditions += [getattr(model, column) == scope.employee_id
+                       for column in getattr(model, "__scope_deciders__", ())]
+    return conditions
 
 
 def _subordinate_ids(position_id: int):
@@ -159,74 +208,11 @@ def agency_of(item):
     return agency.id if agency is not None else getattr(item, column, None)
 
 
-def ensure_writable(item, scope: UserScope | None = None) -> None:
-    """Refuse to write a row outside the user's agencies. Raises OutOfScope."""
-    scope = scope or current_scope()
-    if scope.global_access:
-        return
-    if getattr(type(item), "__scope_reference__", False) or not hasattr(type(item), "__scope_agency__"):
-        raise OutOfScope(N_("Only HR administrators may change this data."), field="agency")
-    if not scope.can_write_agency(agency_of(item)):
-        raise OutOfScope(N_("You may only add or change data of the agencies you manage."), field="agency")
+class _TimeColumnsUnfiltered(SQLAFilterConverter):
+    """FAB builds a filter for every column and logs "Filter type not supported" for each time-of-day column
+    (an activity's start and end) on every start-up, the CLI's included. They stay unfiltered, quietly."""
 
-
-class SelfDealing(DomainError):
-    """A decision about one's own record: approving one's own activity, nominating oneself."""
-
-
-def ensure_not_self(employee_id: int | None, message: str, scope: UserScope | None = None) -> None:
-    """Refuse a decision the acting user would take about themselves (``employee_id`` is the employee the
-    row is about): an approval, a nomination or a record that counts for the person who decides is
-    worthless as evidence, and roles never lift that. Raises SelfDealing with ``message``."""
-    scope = scope or current_scope()
-    if scope.employee_id is not None and scope.employee_id == employee_id:
-        raise SelfDealing(message)
-
-
-def ensure_not_own_unit(unit_id: int | None, message: str, scope: UserScope | None = None) -> None:
-    """Refuse a decision for the unit the acting employee works in (nominating one's own unit for an award):
-    its members share in what the unit receives, so it is a decision about themselves too. Raises
-    SelfDealing with ``message``."""
-    scope = scope or current_scope()
-    if scope.unit_id is not None and scope.unit_id == unit_id:
-        raise SelfDealing(message)
-
-
-def ensure_other_account(account_id: int | None, message: str, scope: UserScope | None = None) -> None:
-    """Four eyes: refuse a step of a workflow to the account that took an earlier step of the same row (the
-    one who nominated does not approve or award that nomination), so that every grant is seen by two people.
-    ``account_id`` is the user account recorded for the earlier step. Raises SelfDealing with ``message``."""
-    scope = scope or current_scope()
-    if scope.account_id is not None and scope.account_id == account_id:
-        raise SelfDealing(message)
-
-
-def refusal_of(check, *args, **kwargs) -> DomainError | None:
-    """The refusal a "who may act" check (one of the ``ensure_*`` rules) gives the acting user, None when it
-    lets them through: a page that offers no button says why."""
-    try:
-        check(*args, **kwargs)
-    except DomainError as refusal:
-        return refusal
-    return None
-
-
-def permits(check, *args, **kwargs) -> bool:
-    """Whether a "who may act" check lets the acting user through: what a page asks before offering a button,
-    so that it offers exactly what the use-case will accept."""
-    return refusal_of(check, *args, **kwargs) is None
-
-
-class NotTheirs(DomainError):
-    """An act reserved to one named person: acknowledging one's own dialogue, the evaluator's own record."""
-
-
-def ensure_acting_as(employee_id: int | None, message: str, scope: UserScope | None = None) -> None:
-    """Refuse unless the acting user is the employee ``employee_id`` (the one person the act belongs to:
-    reading a row is not acting on it, and roles never lift that). Raises NotTheirs with ``message``."""
-    scope = scope or current_scope()
-    if scope.employee_id is None or scope.employee_id != employee_id:
-        raise NotTheirs(message)
+    conversion_table = (("is_time", []), *SQLAFilterConverter.conversion_table)
 
 
 class ScopedInterface(SQLAInterface):
@@ -236,6 +222,12 @@ class ScopedInterface(SQLAInterface):
     the REST ``_info`` related values all fetch through ``_apply_inner_all`` or a
     related interface of this same class, so none of them can reach a foreign row.
     """
+
+    filter_converter_class = _TimeColumnsUnfiltered
+
+    def is_time(self, col_name: str) -> bool:
+        column = self.list_columns.get(col_name)
+        return column is not None and isinstance(getattr(column, "type", None), Time)
 
     def __init__(self, obj, session=None):
         if not is_scoped(obj):

@@ -22,7 +22,8 @@ from app.formatting import DASH, moment
 from app.models import Employee
 from app.models.audit import utcnow
 from app.parsing import parse_whole_number
-from app.security.scope import ADMIN, AGENCY_ADMIN, EMPLOYEE, EVALUATOR, HR_ADMIN, LEADER
+from app.security.roles import role_label
+from app.security.scope import ADMIN
 from app.views.base import WITHOUT_FILE_DOWNLOAD, FormsForPeople
 from app.views.fields import LookupField, replaced
 
@@ -31,19 +32,9 @@ PUBLIC_ROLE = "Public"  # FAB's AUTH_ROLE_PUBLIC default
 # Roles are granted to accounts directly: the scope (app.security.scope) reads the account's roles, and FAB's
 # groups, which grant roles around it, cannot even be saved on our user model (FlushError). No group field.
 ACCOUNT_FIELDS = ["first_name", "last_name", "username", "active", "email", "roles"]
-# The FAB role names are permission keys (app.security.roles); people read these.
-ROLE_LABELS = {
-    ADMIN: _l("System administrator"), HR_ADMIN: _l("HR administrator (BKPSDM)"),
-    AGENCY_ADMIN: _l("Agency administrator"), LEADER: _l("Leader"), EVALUATOR: _l("Evaluator"),
-    EMPLOYEE: _l("Employee"),
-}
 # FAB's own sentence of its default password rule (config FAB_PASSWORD_COMPLEXITY_ENABLED), shown before typing.
 PASSWORD_RULE = _l("Must have at least two capital letters, one special character, two digits, three lower case "
                    "letters and a minimal length of 10.")
-
-
-def role_label(role) -> str:
-    return str(ROLE_LABELS.get(role.name, role.name))
 
 
 def role_labels(roles) -> str:

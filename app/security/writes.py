@@ -8,7 +8,7 @@ an older row version; row-level "who may act" rules are in app.security.acts.
 from app.domain.messages import DomainError
 from app.extensions import db
 from app.models.versioning import is_versioned
-from app.security.scope import ensure_writable
+from app.security.guards import ensure_writable
 from app.services.versioning import VersionConflict, ensure_current_version
 
 # MVC and REST of one resource share one permission pair: can_read / can_write.
@@ -39,6 +39,10 @@ class GuardedWrites:
 
     validators = ()
     delete_checks = ()
+    # Use-case steps ``f(item)`` run after the checks of a save or a delete, before it is committed: what
+    # follows from the row (figures stored from it) is written in the same transaction, or nothing is.
+    save_effects = ()
+    delete_effects = ()
     # Master data is written by agency administrators only. Resources written by their owners
     # and evaluators (work plans) set this to None: their service checks decide who may write.
     scope_check = staticmethod(ensure_writable)
@@ -57,7 +61,7 @@ class GuardedWrites:
             self._refuse(error)
 
     def pre_add(self, item):
-        self._guard(item, self.validators)
+        self._guard(item, (*self.validators, *self.save_effects))
 
     def pre_update(self, item):
         if is_versioned(type(item)):
@@ -66,14 +70,14 @@ class GuardedWrites:
             except VersionConflict as conflict:
                 db.session.rollback()
                 self._refuse_conflict(conflict)
-        self._guard(item, self.validators)
+        self._guard(item, (*self.validators, *self.save_effects))
 
     def _refuse_conflict(self, conflict: VersionConflict):
         """A save based on an older version: the API answers 409 with what changed (VersionedApi)."""
         raise conflict
 
     def pre_delete(self, item):
-        self._guard(item, self.delete_checks)
+        self._guard(item, (*self.delete_checks, *self.delete_effects))
 
 
 class WrittenByTheirPeople:

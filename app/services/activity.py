@@ -21,21 +21,23 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Float, case, cast, func, select, text
+from sqlalchemy import case, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, lazyload
 
 from app.domain.messages import N_, DomainError
-from app.domain.workdays import is_working_day, validate_activity_date, validate_activity_times
+from app.domain.workdays import is_working_day, validate_activity_date, validate_activity_times, week_start
 from app.extensions import db
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
 from app.models import Agency, Employee, Position, Unit
 from app.models.activity import DailyActivity, Holiday, IndicatorProgress
 from app.models.audit import utcnow
+from app.models.performance import ActivityDayTotal, EmployeePerformanceTotal, WorkPlanAchievementTotal
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
 from app.models.quantities import exact_sum, exact_total
 from app.security import acts
-from app.security.scope import current_scope, ensure_not_self, permits, read_filter, scoped_select
+from app.security.guards import ensure_not_self, permits
+from app.security.scope import agency_reach, current_scope, scoped_select
 
 # The statuses in which an activity is its reporter's to edit, delete and send: submitted, it is the
 # evaluator's until returned; approved, it counts toward the realisation and never changes.
@@ -466,44 +468,27 @@ def approval_queue(evaluator_id: int) -> list[DailyActivity]:
 
 # --- leader dashboard ----------------------------------------------------------------------------
 
-def _week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | None = None) -> dict:
-    """Monitoring figures over the rows in the user's scope (optionally one agency), as plain JSON."""
+    """Monitoring figures over the rows in the user's scope (optionally one agency), as plain JSON.
+
+    Polled every 30 seconds by every leader: the counts come from the running totals kept in the writing
+    transaction (app.services.performance_totals) — per agency and day for the agencies the scope reads
+    whole, from the activities themselves only for the few rows it reads beyond them (own, subordinates')."""
     day = day or today()
     agency_id = agency_id or None  # ?agency=0 chooses no agency, as an absent one
-    # The scope condition itself, not "id IN (scoped ids)": the latter materialises every id in scope.
-    condition = read_filter(DailyActivity, current_scope(), agency_id)
-    base = [condition] if condition is not None else []
-
-    def count_where(*conditions):
-        return db.session.scalar(select(func.count()).select_from(DailyActivity).where(*base, *conditions))
-
-    backlog_since = db.session.scalar(select(func.min(DailyActivity.submitted_at))
-                                      .where(*base, DailyActivity.status == "submitted"))
+    scope = current_scope()
+    reach = agency_reach(DailyActivity, scope, agency_id)
+    # A draft is not reported yet: leaders see what employees have sent.
+    sent_today, sent_this_week, backlog = _day_totals(reach, day)
+    backlog_since = _oldest_waiting(reach)
     idle_from = last_working_days(idle_days, day)[0]
-    employees = scoped_select(Employee, Employee.id, Employee.name, Employee.agency_id, Employee.unit_id,
-                              agency_id=agency_id).where(Employee.active.is_(True)).subquery()
-    # NOT EXISTS on (employee_id, activity_date) instead of max(date) over every row of every employee.
-    reported_since = select(DailyActivity.id).where(DailyActivity.employee_id == employees.c.id,
-                                                    DailyActivity.activity_date >= idle_from).exists()
-    last_day = (select(func.max(DailyActivity.activity_date))
-                .where(DailyActivity.employee_id == employees.c.id).scalar_subquery().label("last_day"))
-    # One pass: the window count is taken over every idle employee before LIMIT keeps the first 20.
-    idle_rows = db.session.execute(
-        select(employees.c.id, employees.c.name, last_day, func.count().over().label("idle_count"))
-        .where(~reported_since).order_by(last_day.is_not(None), last_day, employees.c.name).limit(20)).all()
-    idle_count = idle_rows[0].idle_count if idle_rows else 0
+    idle_rows, idle_count = _idle(scope, agency_id, idle_from)
     realisation = realisation_by_unit(agency_id)
     return {
         "date": day.isoformat(),
-        # A draft is not reported yet: leaders see what employees have sent.
-        "today": count_where(DailyActivity.activity_date == day, DailyActivity.status != "draft"),
-        "this_week": count_where(DailyActivity.activity_date.between(_week_start(day), day),
-                                 DailyActivity.status != "draft"),
-        "backlog": count_where(DailyActivity.status == "submitted"),
+        "today": sent_today,
+        "this_week": sent_this_week,
+        "backlog": backlog,
         "backlog_oldest_days": (utcnow() - backlog_since).days if backlog_since else 0,
         "idle_days": idle_days,
         "idle_count": idle_count,
@@ -514,31 +499,85 @@ def dashboard(day: dt.date | None = None, idle_days: int = 3, agency_id: int | N
     }
 
 
+def _day_totals(reach, day: dt.date) -> tuple[int, int, int]:
+    """Sent on ``day``, sent this week up to ``day``, and waiting for approval (any day), in ``reach``."""
+    week = week_start(day)
+    totals = [0, 0, 0]
+    if reach.agencies is None or reach.agencies:
+        rows = select(func.coalesce(func.sum(case((ActivityDayTotal.activity_date == day, ActivityDayTotal.sent),
+                                                  else_=0)), 0),
+                      func.coalesce(func.sum(case((ActivityDayTotal.activity_date.between(week, day),
+                                                   ActivityDayTotal.sent), else_=0)), 0),
+                      func.coalesce(func.sum(ActivityDayTotal.submitted), 0))
+        if reach.agencies is not None:
+            rows = rows.where(ActivityDayTotal.agency_id.in_(reach.agencies))
+        totals = [int(value) for value in db.session.execute(rows).one()]
+    if reach.beyond is not None:
+        sent = DailyActivity.status != "draft"
+        beyond = db.session.execute(select(
+            func.count(case((sent & (DailyActivity.activity_date == day), 1))),
+            func.count(case((sent & DailyActivity.activity_date.between(week, day), 1))),
+            func.count(case((DailyActivity.status == "submitted", 1)))).where(reach.beyond)).one()
+        totals = [kept + counted for kept, counted in zip(totals, beyond)]
+    return tuple(totals)
+
+
+def _oldest_waiting(reach) -> dt.datetime | None:
+    """When the oldest activity still waiting was sent: one probe of the (status, agency, submitted_at) index
+    per agency, rather than reading every waiting activity of the government."""
+    agencies = (select(Agency.id) if reach.agencies is None
+                else select(Agency.id).where(Agency.id.in_(reach.agencies)) if reach.agencies else None)
+    oldest = []
+    if agencies is not None:
+        per_agency = (select(func.min(DailyActivity.submitted_at))
+                      .where(DailyActivity.status == "submitted", DailyActivity.agency_id == Agency.id)
+                      .scalar_subquery())
+        oldest.append(db.session.scalar(select(func.min(per_agency)).select_from(Agency)
+                                        .where(Agency.id.in_(agencies))))
+    if reach.beyond is not None:
+        oldest.append(db.session.scalar(select(func.min(DailyActivity.submitted_at))
+                                        .where(reach.beyond, DailyActivity.status == "submitted")))
+    return min((moment for moment in oldest if moment is not None), default=None)
+
+
+def _idle(scope, agency_id: int | None, idle_from: dt.date) -> tuple[list, int]:
+    """The first twenty active employees in scope who have sent nothing since ``idle_from`` (never first, then
+    the longest silent), and how many they are: read from each employee's last report (running totals; every
+    employee has a row from their creation on, app.services.performance_totals)."""
+    last_day = EmployeePerformanceTotal.last_reported_on.label("last_day")
+    employees = scoped_select(Employee, Employee.id, Employee.name, last_day, func.count().over().label("idle_count"),
+                              agency_id=agency_id)
+    rows = db.session.execute(
+        employees.join(EmployeePerformanceTotal, EmployeePerformanceTotal.employee_id == Employee.id)
+        .where(Employee.active.is_(True),
+               (EmployeePerformanceTotal.last_reported_on < idle_from)
+               | EmployeePerformanceTotal.last_reported_on.is_(None))
+        .order_by(last_day.is_not(None), last_day, Employee.name).limit(20)).all()
+    return rows, rows[0].idle_count if rows else 0
+
+
 def realisation_by_unit(agency_id: int | None = None) -> dict:
     """Achievement (approved volume ÷ target, %) of the quantity IKIs of approved SKPs of the running
     period, averaged per agency and per unit over the scope. (policy) Each IKI is capped at 100 % so a
-    unit cannot hide a lagging indicator behind an over-achieved one. Approved volume comes from the
-    running totals (IndicatorProgress); the averaging runs in the database, one row per unit."""
+    unit cannot hide a lagging indicator behind an over-achieved one. The shares come summed per SKP from
+    the running totals kept in the writing transaction (WorkPlanAchievementTotal, app.services.
+    performance_totals, scoped as the SKPs are); the averaging runs in the database, one row per unit of the
+    employee today."""
     period = db.session.scalar(select(Period).where(Period.status == "running").order_by(Period.year.desc()))
     if period is None:
         return {"agencies": [], "units": []}
-    plans = scoped_select(WorkPlan, WorkPlan.id, agency_id=agency_id).where(
-        WorkPlan.period_id == period.id, WorkPlan.status == "approved")
-    volume = cast(func.coalesce(IndicatorProgress.approved_volume, 0), Float)
-    share = case((volume >= ResultIndicator.target_value, 1.0), else_=volume / ResultIndicator.target_value)
+    totals = WorkPlanAchievementTotal
+    per_unit = (scoped_select(totals, totals.employee_agency_id, totals.employee_unit_id,
+                              func.sum(totals.shares).label("shares"),
+                              func.sum(totals.indicators).label("indicators"), agency_id=agency_id)
+                .where(totals.period_id == period.id, totals.indicators > 0)
+                .group_by(totals.employee_agency_id, totals.employee_unit_id).subquery())
     rows = db.session.execute(
-        select(Agency.id, func.coalesce(Agency.short_name, Agency.name), Unit.id, Unit.name,
-               func.sum(share), func.count())
-        .select_from(ResultIndicator)
-        .join(WorkResult, ResultIndicator.work_result_id == WorkResult.id)
-        .join(Employee, ResultIndicator.employee_id == Employee.id)
-        .join(Agency, Employee.agency_id == Agency.id)
-        .outerjoin(Unit, Employee.unit_id == Unit.id)
-        .outerjoin(IndicatorProgress, IndicatorProgress.result_indicator_id == ResultIndicator.id)
-        .where(WorkResult.work_plan_id.in_(plans), ResultIndicator.aspect == QUANTITY_ASPECT,
-               ResultIndicator.target_value > 0)
-        .group_by(Agency.id, Agency.short_name, Agency.name, Unit.id, Unit.name)).all()
-    agencies: dict = defaultdict(lambda: [0.0, 0])
+        select(Agency.id, func.coalesce(Agency.short_name, Agency.name), Unit.id, Unit.name, per_unit.c.shares,
+               per_unit.c.indicators)
+        .select_from(per_unit).join(Agency, per_unit.c.employee_agency_id == Agency.id)
+        .outerjoin(Unit, per_unit.c.employee_unit_id == Unit.id)).all()
+    agencies: dict = defaultdict(lambda: [Decimal(0), 0])
     units = []
     for a_id, agency_name, u_id, u_name, shares, indicators in rows:
         agencies[(a_id, agency_name)][0] += shares
@@ -555,68 +594,3 @@ def realisation_by_unit(agency_id: int | None = None) -> dict:
 
 def _percent(shares: float, count: int) -> float:
     return round(float(shares) * 100 / count, 1)
-
-
-# --- demo ----------------------------------------------------------------------------------------
-
-DEMO_HOLIDAYS_2026 = (
-    ("2026-01-01", "Tahun Baru 2026 Masehi"), ("2026-01-16", "Isra Mikraj Nabi Muhammad SAW"),
-    ("2026-02-17", "Tahun Baru Imlek 2577 Kongzili"), ("2026-03-19", "Hari Suci Nyepi Tahun Baru Saka 1948"),
-    ("2026-03-20", "Hari Raya Idul Fitri 1447 H"), ("2026-03-23", "Cuti bersama Idul Fitri 1447 H"),
-    ("2026-04-03", "Wafat Yesus Kristus"), ("2026-05-01", "Hari Buruh Internasional"),
-    ("2026-05-14", "Kenaikan Yesus Kristus"), ("2026-05-27", "Hari Raya Idul Adha 1447 H"),
-    ("2026-06-01", "Hari Lahir Pancasila"), ("2026-06-16", "Tahun Baru Islam 1448 H"),
-    ("2026-08-17", "Hari Kemerdekaan Republik Indonesia"), ("2026-08-25", "Maulid Nabi Muhammad SAW"),
-    ("2026-12-25", "Hari Raya Natal"),
-)
-DEMO_TASKS = ("Menyusun draf", "Mengoreksi dan memfinalkan", "Melaksanakan kunjungan lapangan untuk",
-              "Rapat koordinasi tentang", "Menginput data untuk")
-
-
-def load_demo_activities(seed: int = 2026, weeks: int = 4) -> int:
-    """Holidays of 2026 and ``weeks`` of activities of every employee with an approved SKP in the running
-    period: older days approved (a few returned), the last two working days submitted. Deterministic
-    for a seed; idempotent (an employee who already has activities is left alone). Returns rows added."""
-    import random
-
-    for day, name in DEMO_HOLIDAYS_2026:
-        date = dt.date.fromisoformat(day)
-        if db.session.scalar(select(Holiday.id).where(Holiday.date == date)) is None:
-            db.session.add(Holiday(date=date, name=name))
-    db.session.flush()
-    period = db.session.scalar(select(Period).where(Period.status == "running").order_by(Period.year.desc()))
-    if period is None:
-        db.session.commit()
-        return 0
-    rng = random.Random(seed)
-    days = [d for d in last_working_days(weeks * 5, today()) if period.start_date <= d <= period.end_date]
-    added = 0
-    plans = db.session.scalars(select(WorkPlan).where(WorkPlan.period_id == period.id,
-                                                      WorkPlan.status == "approved").order_by(WorkPlan.id))
-    for plan in plans:
-        if plan.evaluator_id is None or db.session.scalar(
-                select(DailyActivity.id).where(DailyActivity.employee_id == plan.employee_id).limit(1)):
-            continue
-        for index, day in enumerate(days):
-            result = rng.choice(plan.results) if plan.results and rng.random() < 0.85 else None
-            indicator = quantity_indicator(result)
-            recent = index >= len(days) - 2
-            status = "submitted" if recent else ("returned" if rng.random() < 0.05 else "approved")
-            start = dt.time(rng.choice((7, 8, 9, 10, 13)), rng.choice((0, 30)))
-            activity = DailyActivity(
-                employee_id=plan.employee_id, agency_id=plan.agency_id, unit_id=plan.employee.unit_id,
-                evaluator_id=plan.evaluator_id, period_id=period.id, work_result=result,
-                result_indicator=indicator, activity_date=day, start_time=start,
-                end_time=dt.time(start.hour + rng.choice((1, 2, 3)), start.minute),
-                description=f"{rng.choice(DEMO_TASKS)} {str(result or 'tugas dari atasan').lower()[:150]}",
-                volume=Decimal(rng.choice((1, 1, 2, 3))),
-                output_unit=(indicator.target_unit if indicator and indicator.target_unit else "kegiatan"),
-                status=status, submitted_at=utcnow(),
-                decided_at=None if status == "submitted" else utcnow(),
-                return_note="Lengkapi bukti dukung (foto/daftar hadir)." if status == "returned" else None)
-            db.session.add(activity)
-            added += 1
-    db.session.flush()
-    rebuild_indicator_progress(db.session.connection())
-    db.session.commit()
-    return added

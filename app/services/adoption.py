@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from sqlalchemy import distinct, func, select
 
+from app.domain.workdays import week_start
 from app.extensions import db
 from app.models import Agency, Employee, UserAccount
-from app.models.activity import DailyActivity, OutreachAttendance, OutreachEvent
+from app.models.activity import DailyActivity, OutreachAttendance
 from app.models.planning import Period, WorkPlan
 from app.security.scope import scoped_select
 from app.services.activity import last_working_days
@@ -90,7 +91,7 @@ def weekly_trend(agency_id: int, on: dt.date, weeks: int = 8) -> list[tuple[dt.d
     """Share of the agency's active employees who reported in each of the last ``weeks`` weeks."""
     total = db.session.scalar(select(func.count()).select_from(Employee).where(
         Employee.agency_id == agency_id, Employee.active.is_(True))) or 0
-    this_monday = on - dt.timedelta(days=on.weekday())
+    this_monday = week_start(on)
     first_monday = this_monday - dt.timedelta(weeks=weeks - 1)
     reporters: dict[dt.date, set[int]] = {first_monday + dt.timedelta(weeks=n): set() for n in range(weeks)}
     rows = db.session.execute(
@@ -98,7 +99,7 @@ def weekly_trend(agency_id: int, on: dt.date, weeks: int = 8) -> list[tuple[dt.d
         .where(DailyActivity.agency_id == agency_id, DailyActivity.status.in_(REPORTED),
                DailyActivity.activity_date.between(first_monday, on)))
     for day, employee_id in rows:
-        reporters[day - dt.timedelta(days=day.weekday())].add(employee_id)
+        reporters[week_start(day)].add(employee_id)
     return [(monday, AgencyAdoption._share(len(ids), total)) for monday, ids in sorted(reporters.items())]
 
 
@@ -123,24 +124,3 @@ def non_adopters(agency_id: int, on: dt.date) -> list[NonAdopter]:
                                       Employee.id.not_in(recent)).order_by(Employee.name)).all()
     rows = [NonAdopter(e, last_login.get(e.id), last_report.get(e.id), e.id in attended) for e in employees]
     return sorted(rows, key=lambda row: not row.attended_outreach)
-
-
-def load_demo_outreach() -> int:
-    """One socialisation event per demo agency with a dozen attendees; idempotent. Returns events added."""
-    added = 0
-    for agency in db.session.scalars(select(Agency).order_by(Agency.code)):
-        topic = "Sosialisasi SiKinerja: SKP dan laporan kegiatan harian"
-        exists = db.session.scalar(select(OutreachEvent.id).where(OutreachEvent.agency_id == agency.id,
-                                                                  OutreachEvent.topic == topic))
-        if exists:
-            continue
-        event = OutreachEvent(agency=agency, agency_id=agency.id, date=dt.date(2026, 10, 14), topic=topic,
-                              place=f"Aula {agency.short_name or agency.name}")
-        db.session.add(event)
-        attendees = db.session.scalars(select(Employee.id).where(Employee.agency_id == agency.id)
-                                       .order_by(Employee.nip).limit(12))
-        event.attendances = [OutreachAttendance(agency_id=agency.id, employee_id=employee_id)
-                             for employee_id in attendees]
-        added += 1
-    db.session.commit()
-    return added

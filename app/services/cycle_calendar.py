@@ -1,6 +1,7 @@
 """A period's deadlines (issue 23; rules in app.domain.cycle_deadlines): what HR Admin set, or the regulation's
 defaults while HR has set none; HR adjusts them (``set_deadlines``, audited); and the rules that read them where
-an act happens: an objection is filed in time (``ensure_objection_allowed``). The reminders and hand-offs that
+an act happens: an objection is filed in time (``ensure_objection_allowed``) and decided by a day
+(``objection_decision_due_on``). The reminders and hand-offs that
 keep time by these deadlines are app.services.cycle.
 
 Each public use-case is one transaction (DomainError with an English N_ message on refusal, nothing written).
@@ -112,3 +113,12 @@ def ensure_objection_allowed(evaluation, day: dt.date) -> None:
     if day > due:
         raise DomainError(N_("An objection is filed within %(days)d working days after receipt; that time ended on "
                              "%(date)s."), field="objection", days=deadlines.objection_days, date=long_date(due))
+
+
+def objection_decision_due_on(evaluation) -> dt.date | None:
+    """The day by which the superior decides the evaluation's objection: the period's decision days after the
+    employee filed it on acknowledging (Format D.1.3; RULES §13); None without an objection."""
+    filed = local_date(evaluation.acknowledged_at)
+    if not evaluation.objection or filed is None:
+        return None
+    return rules.objection_decision_due(filed, deadlines_of(evaluation.period).as_rule(), calendar_of(evaluation.period))

@@ -34,7 +34,8 @@ from app.models.dialogue import (DialogueAction, DialogueRequest, DialogueSchedu
                                  PerformanceDialogue, PerformanceFeedback)
 from app.models.notification import Notification
 from app.models.planning import Period, WorkPlan, WorkResult
-from app.security.scope import current_scope, ensure_acting_as, ensure_not_self, scoped_select
+from app.security.guards import ensure_acting_as, ensure_not_self
+from app.security.scope import current_scope, scoped_select
 from app.services.activity import period_of, today
 from app.services.planning import holder_of
 from app.services.policy import in_force
@@ -380,7 +381,7 @@ def record_dialogue(employee: Employee, content: DialogueContent) -> Performance
                 DialogueRequest.employee_id == employee.id, DialogueRequest.status == "open")):
             request.status, request.dialogue_id = "held", dialogue.id
         _refresh_schedule(employee, evaluator_id)
-        _notify(employee.id, DIALOGUE_RECORDED, dialogue.id)
+        notify_employee(employee.id, DIALOGUE_RECORDED, dialogue.id)
         return dialogue
     return _commit(work)
 
@@ -404,7 +405,7 @@ def update_dialogue(dialogue: PerformanceDialogue, content: DialogueContent, *,
         ensure_opened_version(dialogue, opened_version)
         _fill(dialogue, dialogue.employee, content, cadence_of(dialogue.employee))
         _refresh_schedule(dialogue.employee, dialogue.evaluator_id)
-        _notify(dialogue.employee_id, DIALOGUE_CHANGED, dialogue.id)
+        notify_employee(dialogue.employee_id, DIALOGUE_CHANGED, dialogue.id)
         # The next version even when only topics or actions changed, which would not update this row.
         dialogue.row_version = opened_version + 1
         return dialogue
@@ -426,7 +427,7 @@ def respond(dialogue: PerformanceDialogue, agree: bool, note: str | None = None,
         dialogue.status = "acknowledged" if agree else "disagreed"
         dialogue.employee_note, dialogue.responded_at = text, utcnow()
         if dialogue.evaluator_id:
-            _notify(dialogue.evaluator_id, DIALOGUE_RESPONDED if agree else DIALOGUE_DISAGREED, dialogue.id)
+            notify_employee(dialogue.evaluator_id, DIALOGUE_RESPONDED if agree else DIALOGUE_DISAGREED, dialogue.id)
         return dialogue
     return _commit(work)
 
@@ -447,7 +448,7 @@ def request_dialogue(employee: Employee, note: str | None = None) -> DialogueReq
         request = DialogueRequest(employee_id=employee.id, agency_id=employee.agency_id, evaluator_id=evaluator_id,
                                   requested_by_id=me, note=_text(note, "note"), status="open")
         db.session.add(request)
-        _notify(evaluator_id if me == employee.id else employee.id, DIALOGUE_REQUESTED, employee.id)
+        notify_employee(evaluator_id if me == employee.id else employee.id, DIALOGUE_REQUESTED, employee.id)
         return request
     return _commit(work)
 
@@ -498,7 +499,7 @@ def give_feedback(target_kind: str, target_id, text) -> PerformanceFeedback:
             feedback.daily_activity = target
         db.session.add(feedback)
         db.session.flush()
-        _notify(employee.id, FEEDBACK_GIVEN, feedback.id)
+        notify_employee(employee.id, FEEDBACK_GIVEN, feedback.id)
         return feedback
     return _commit(work)
 
@@ -582,7 +583,7 @@ def _actor_name() -> str:
     return " ".join(part for part in (getattr(user, "first_name", ""), getattr(user, "last_name", "")) if part)
 
 
-def _notify(employee_id: int, kind: str, subject_id: int) -> None:
+def notify_employee(employee_id: int, kind: str, subject_id: int) -> None:
     """A notification to every account of the employee (in the caller's transaction)."""
     name = _actor_name()
     for account_id in db.session.scalars(select(UserAccount.id).where(UserAccount.employee_id == employee_id)):
@@ -620,61 +621,3 @@ def mark_all_read(user_id: int) -> int:
             row.read_at = moment
         return len(rows)
     return _commit(work)
-
-
-# --- demo -----------------------------------------------------------------------------------------------
-
-# (position of the employee, working days before today it was held, the employee's response or None, what
-# goes well, what to improve, the topic on their first RHK, an agreed action and its working days to do it).
-DEMO_DIALOGUES = (
-    ("DISDIKBUD-KASI-SD-KUR", 40, ("acknowledged", "Siap, pedoman saya selesaikan bulan ini."),
-     "Draf pedoman penilaian sudah dibahas dengan kelompok kerja guru.",
-     "Jadwal uji coba pedoman di sekolah belum ditetapkan.",
-     "Progres pedoman penilaian hasil belajar: draf kedua", "Tetapkan jadwal uji coba di tiga SD", 10),
-    ("DISDIKBUD-KASI-SD-KUR", 12, None,
-     "Uji coba pedoman berjalan di tiga SD sesuai jadwal.",
-     "Laporan pendampingan belum dilengkapi foto dan daftar hadir.",
-     "Pendampingan implementasi kurikulum: 14 dari 24 SD", "Lengkapi bukti dukung pendampingan", 5),
-    ("DINKES-KABID-KESMAS", 30, ("acknowledged", None),
-     "Cakupan kunjungan posyandu naik dibanding triwulan lalu.",
-     "Data balita dari dua puskesmas terlambat masuk.",
-     "Cakupan pemantauan pertumbuhan balita", "Rapat koordinasi dengan kepala puskesmas", 8),
-    ("DINKES-KASI-KGIZI", 25, ("disagreed", "Keterlambatan karena stok PMT dari provinsi belum datang, "
-                                             "bukan karena pelaksanaan di lapangan."),
-     "Konseling gizi di posyandu berjalan rutin.",
-     "Distribusi PMT balita gizi kurang terlambat dua minggu.",
-     "Penanganan balita gizi kurang", "Susun jadwal distribusi PMT bersama puskesmas", 10),
-)
-
-
-def load_demo_dialogues() -> int:
-    """A few realistic dialogues of the demo's SKP chains (Disdikbud and Dinkes): held some weeks ago, one still
-    awaiting the employee's response, one acknowledged with a disagreement. Idempotent: an employee who has a
-    dialogue already is left alone. Returns the dialogues added."""
-    from app.services.activity import last_working_days
-
-    added = 0
-    had_dialogues = set(db.session.scalars(select(PerformanceDialogue.employee_id).distinct()))
-    for code, days_ago, response, went_well, to_improve, topic, action, action_days in DEMO_DIALOGUES:
-        employee = db.session.scalar(select(Employee).join(Position, Employee.position_id == Position.id)
-                                     .where(Position.code == code, Employee.active.is_(True)))
-        evaluator_id = evaluator_of(employee) if employee is not None else None
-        if employee is None or evaluator_id is None or employee.id in had_dialogues:
-            continue
-        held_on = last_working_days(days_ago + 1, today())[0]
-        due = last_working_days(max(days_ago - action_days, 0) + 1, today())[0]
-        results = results_of(employee)
-        dialogue = PerformanceDialogue(employee_id=employee.id, agency_id=employee.agency_id,
-                                       evaluator_id=evaluator_id, status="recorded")
-        _fill(dialogue, employee, DialogueContent(
-            held_on=held_on, next_due_on=None, went_well=went_well, to_improve=to_improve,
-            topics=({"work_result_id": results[0].id if results else None, "text": topic},),
-            actions=({"text": action, "due_on": due},)), cadence_of(employee))
-        if response is not None:
-            dialogue.status, dialogue.employee_note = response
-            dialogue.responded_at = dt.datetime.combine(held_on + dt.timedelta(days=1), dt.time(1, 30))
-        db.session.add(dialogue)
-        _refresh_schedule(employee, evaluator_id)
-        added += 1
-    db.session.commit()
-    return added

@@ -27,7 +27,7 @@ from app.models.survey import SurveyPeriod
 from app.parsing import parse_whole_number
 from app.security.scope import UserScope, read_filter
 from app.services import evaluation as evaluations
-from app.services.planning import holder_of, is_head_of_agency
+from app.services.planning import holder_of, is_head_of_agency, superior_of
 
 AGENCY_PERIOD_KEY = re.compile(r"([0-9]{1,12})-([0-9]{1,12})")
 QUARTERS = ("TRIWULAN I", "TRIWULAN II", "TRIWULAN III", "TRIWULAN IV")
@@ -46,6 +46,9 @@ RECOMMENDATIONS = {
     "award_candidates": "Dipertimbangkan sebagai kandidat penghargaan pegawai berkinerja sangat baik.",
     "needs_development": "Perlu rencana pengembangan kompetensi dan pembinaan kinerja pada periode berikutnya.",
 }
+# The IKM weight policy (app.domain.policy.IKM_WEIGHT) as the signed report names it.
+IKM_WEIGHT_WORDING = {"exact": "tepat 1/9 untuk setiap unsur",
+                      "printed": "0,11 untuk setiap unsur, sebagaimana tercantum dalam PermenPANRB 14/2017"}
 IMPROVEMENT_STATUSES = {"PLANNED": "Direncanakan", "IN_PROGRESS": "Sedang dilaksanakan", "DONE": "Selesai"}
 DEFAULT_RECOMMENDATION = "Mempertahankan kinerja dan mengembangkan kompetensi sesuai kebutuhan jabatan."
 
@@ -78,12 +81,6 @@ def _id(key: str) -> int:
     if row_id is None:  # not a number, or beyond any id
         raise LookupError(key)
     return row_id
-
-
-def _superior_of(employee: Employee | None) -> Employee | None:
-    """The holder of the superior position: the atasan pejabat penilai when given the evaluator."""
-    position = employee.position if employee is not None else None
-    return holder_of(position.parent) if position is not None and position.parent is not None else None
 
 
 def head_of_agency(agency_id: int) -> Employee | None:
@@ -251,7 +248,7 @@ def _evaluation_people(evaluation: Evaluation) -> dict:
     plan = evaluation.work_plan
     return {"employee": _person(evaluation.employee, plan.position if plan else None),
             "evaluator": _person(evaluation.evaluator),
-            "evaluator_superior": _person(_superior_of(evaluation.evaluator)), **_hand_off(evaluation)}
+            "evaluator_superior": _person(superior_of(evaluation.evaluator)), **_hand_off(evaluation)}
 
 
 def _hand_off(evaluation: Evaluation) -> dict:
@@ -262,6 +259,22 @@ def _hand_off(evaluation: Evaluation) -> dict:
         return {}
     return {"hand_off": {"from_evaluator": _person(hand_off.from_evaluator), "due_on": indonesian_date(hand_off.due_on),
                          "handed_on": indonesian_date(hand_off.handed_on)}}
+
+
+# The superior's decision on an objection, as the forms write it (Format D.1.3).
+OBJECTION_OUTCOME_TEXTS = {"confirmed": "Hasil evaluasi kinerja dikukuhkan", "changed": "Hasil evaluasi kinerja diubah"}
+
+
+def _objection(evaluation: Evaluation) -> dict:
+    """The employee's objection and, once taken, the superior's decision on it; the decision only when there is
+    one, so that an evaluation without it keeps the context, and so the fingerprint, it was signed with."""
+    context = {"objection": evaluation.objection or ""}
+    if evaluation.objection_outcome is None:
+        return context
+    return {**context, "objection_decision": {
+        "outcome": OBJECTION_OUTCOME_TEXTS.get(evaluation.objection_outcome, ""),
+        "reason": evaluation.objection_decision or "", "decided_on": indonesian_date(evaluation.objection_decided_at),
+        "decider": _person(evaluation.objection_decider), "prior_predikat": evaluation.objection_prior_predikat_label}}
 
 
 def _rating_context(evaluation: Evaluation) -> dict:
@@ -321,7 +334,7 @@ def load_evaluation(key: str, scope: UserScope) -> DocumentSubject:
             "qualitative": plan.approach == "kualitatif",
             "groups": _result_groups(plan, realisations, result_feedback),
             "behaviours": _behaviours(plan, value_feedback),
-            "objection": evaluation.objection or "",
+            **_objection(evaluation),
         })
 
 
@@ -346,7 +359,7 @@ def load_evaluation_document(key: str, scope: UserScope) -> DocumentSubject:
             **_rating_context(evaluation),
             "organization_achievement": sum(achieved) / len(achieved) if achieved else None,
             "recommendation": RECOMMENDATIONS.get(group, DEFAULT_RECOMMENDATION),
-            "objection": evaluation.objection or "",
+            **_objection(evaluation),
         })
 
 
@@ -366,12 +379,16 @@ def load_ikm_report(key: str, scope: UserScope) -> DocumentSubject:
         title=f"Laporan IKM {period.unit.name} {period.name}",
         particulars=Particulars(person_name=period.unit.name, period=period_range(period.start_date,
                                                                                   period.end_date)),
-        # The earlier periods' figures are printed for comparison; they are not this report's record.
-        ambient=frozenset({"trend"}),
+        # The earlier periods' figures are printed for comparison; they are not this report's record. The
+        # weight and the channels came to the paper after reports had been signed: left out of the fingerprint,
+        # those signatures still verify, and nothing is lost — a change of either also changes the index or the
+        # respondents, which count.
+        ambient=frozenset({"trend", "ikm_weight", "channels"}),
         context={
             "kop_agency": _kop(period.unit.agency), "unit_name": period.unit.name, "period_name": period.name,
             "period_text": _period_text(period.start_date, period.end_date),
             "respondents": figures.respondents, "excluded": report.excluded, "population": period.population,
+            "ikm_weight": IKM_WEIGHT_WORDING[report.ikm_weight], "channels": report.channels,
             "minimum_sample": report.minimum_sample, "sample_sufficient": report.sample_sufficient,
             "problem": str(figures.problem.message) if figures.problem else "",
             "elements": [{"code": s.element.code, "name": s.element.name, "respondents": s.respondents,

@@ -28,11 +28,9 @@ from app.documents.catalogue import DocumentKind, DocumentSubject, load_subject
 from app.documents.fingerprint import changed_since, fingerprint
 from app.documents.render import DOCUMENT_LOCALE, DOCUMENT_PLACE, SignatureStamp, render_pdf
 from app.documents.signing import CertificateInfo, Signer, open_pkcs12, opened_signer
-from app.documents.test_ca import issue_pkcs12, load_or_create_demo_ca
 from app.documents.verification import VERIFY_PREFIX, certificate_is_trusted, sha256_of
 from app.domain.messages import N_, DomainError
 from app.extensions import db
-from app.models import Employee, UserAccount
 from app.models.audit import utcnow
 from app.models.document import (ImmutableDocument, SignedDocument, SignedDocumentContent, SigningCredential,
                                  SigningKeystore)
@@ -42,8 +40,6 @@ from app.services.transaction import ConcurrentChange, run_in_transaction
 
 REVOCATION_REASON_MAX = 500
 INSTITUTION_NAME_MAX = 200
-DEMO_INSTITUTION = "Pemerintah Kabupaten Bulungan"
-DEMO_SIGNERS = ("kadis.disdik", "penilai.disdik", "kadis.dinkes", "penilai.dinkes")
 
 
 def _commit(work):
@@ -275,29 +271,3 @@ def signed_bytes(document: SignedDocument) -> bytes:
     if sha256_of(pdf) != document.sha256:
         raise ImmutableDocument(f"stored bytes of signed document {document.code} do not match their SHA-256")
     return pdf
-
-
-# --- demo ---------------------------------------------------------------------------------------------
-
-def ensure_demo_signing(instance_path: str, password: str) -> list[str]:
-    """The demo CA (created in the instance folder when missing), a certificate for each demo official and
-    the institution's certificate, all opened by the demo password. Idempotent; returns who got one."""
-    authority = load_or_create_demo_ca(instance_path, password)
-    given = []
-    for username in DEMO_SIGNERS:
-        employee = db.session.scalar(select(Employee).join(UserAccount, UserAccount.employee_id == Employee.id)
-                                     .where(UserAccount.username == username))
-        if employee is None or db.session.scalar(select(SigningCredential.id).where(
-                SigningCredential.employee_id == employee.id, SigningCredential.active.is_(True))) is not None:
-            continue
-        pkcs12 = issue_pkcs12(authority, common_name=employee.name, organization=employee.agency.name,
-                              passphrase=password)
-        _store_credential(pkcs12, password, employee_id=employee.id, institution_name=None)
-        given.append(username)
-    if institution_credential() is None:
-        pkcs12 = issue_pkcs12(authority, common_name=DEMO_INSTITUTION, organization=DEMO_INSTITUTION,
-                              passphrase=password)
-        _store_credential(pkcs12, password, employee_id=None, institution_name=DEMO_INSTITUTION)
-        given.append(DEMO_INSTITUTION)
-    db.session.commit()
-    return given

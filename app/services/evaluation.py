@@ -6,8 +6,11 @@ written). Rows passed in were fetched through the user's scope by the caller.
 Who may do what:
 * only the plan's evaluator creates, fills in (realisation, feedback, ratings) and submits an evaluation;
 * only the evaluated employee acknowledges it, optionally with a written objection;
-* the evaluator finalises an acknowledged evaluation; a final evaluation never changes, a correction is a
-  new version (previous_id) — the old one stays final;
+* an objection names who decides it: the evaluator's superior (atasan pejabat penilai), who confirms or
+  changes the result with a written reason (``decide_objection``; Format D.1.3), after which the result is
+  final: no second objection, no correction of it;
+* the evaluator finalises an acknowledged evaluation (once its objection is decided); a final evaluation
+  never changes, a correction is a new version (previous_id) — the old one stays final;
 * the predikat is always ``employee_predikat`` of the two ratings, never typed;
 * an agency's annual period is finalised (``finalise_agency_period``) only while its curve holds, unless
   HR Admin recorded a ``CurveOverride`` with a reason.
@@ -38,19 +41,28 @@ from app.domain.predikat import Predikat, Rating, employee_predikat, suggest_wor
 from app.extensions import db
 from app.models import Agency, CoreValue, Employee, Position
 from app.models.audit import utcnow
-from app.models.evaluation import EVALUATION_KINDS, CurveOverride, Evaluation, EvaluationRealisation, Feedback
+from app.models.evaluation import (EVALUATION_KINDS, OBJECTION_OUTCOMES, CurveOverride, Evaluation,
+                                   EvaluationRealisation, Feedback)
 from app.models.planning import OrganizationIndicator, OrganizationRating, Period, WorkPlan, WorkResult
 from app.models.policy import policy_value_label
+from app.parsing import parse_decimal, parse_iso_date, parse_whole_number
 from app.security import acts
-from app.security.scope import ensure_not_self, scoped_select
+from app.security.guards import ensure_not_self
+from app.security.scope import scoped_select
 from app.services.activity import approved_volume, today
 from app.services.cycle_calendar import ensure_objection_allowed
-from app.services.planning import is_head_of_agency
+from app.services.dialogue import notify_employee
+from app.services.planning import is_head_of_agency, superior_of
 from app.services.policy import in_force
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
+from app.services.versioning import ensure_opened_version, opened_version
 
 KINDS = tuple(code for code, _label in EVALUATION_KINDS)
+OUTCOMES = tuple(code for code, _label in OBJECTION_OUTCOMES)
 QUANTITY_ASPECT = "KUANTITAS"
+# Notification kinds (app.notifications puts them into words); the subject is the evaluation.
+OBJECTION_FILED = "objection_filed"        # to the superior who decides it
+OBJECTION_DECIDED = "objection_decided"    # to the employee and the evaluator
 
 
 def _commit(work):
@@ -103,15 +115,17 @@ def create_evaluation(plan: WorkPlan, kind: str, window_start: dt.date, window_e
     return _commit(work)
 
 
-def new_draft(plan: WorkPlan, kind: str, window_start: dt.date, window_end: dt.date) -> Evaluation:
-    """The draft of a checked window with its realisations prefilled, in the caller's transaction. Besides
-    ``create_evaluation``, the hand-off of an overdue window (app.services.cycle) opens one for the system."""
+def new_draft(plan: WorkPlan, kind: str, window_start: dt.date, window_end: dt.date,
+              volumes: dict | None = None) -> Evaluation:
+    """The draft of a checked window with its realisations prefilled, in the caller's transaction (written at
+    its next flush). Besides ``create_evaluation``, the hand-off of an overdue window (app.services.cycle)
+    opens one for the system, many in one flush; it passes ``volumes`` (``approved_volume`` of the window for
+    the quantity indicators of many SKPs, read once for all of them), read here otherwise."""
     evaluation = Evaluation(work_plan=plan, period_id=plan.period_id, kind=kind, window_start=window_start,
                             window_end=window_end, status="draft", version=1)
     _copy_scope(evaluation, plan)
     db.session.add(evaluation)
-    _prefill(evaluation, plan)
-    db.session.flush()
+    _prefill(evaluation, plan, volumes)
     return evaluation
 
 
@@ -119,10 +133,16 @@ def _copy_scope(row, source) -> None:
     row.agency_id, row.employee_id, row.evaluator_id = source.agency_id, source.employee_id, source.evaluator_id
 
 
-def _prefill(evaluation: Evaluation, plan: WorkPlan) -> None:
+def quantity_indicator_ids(plan: WorkPlan) -> list[int]:
+    """The plan's indicators whose realisation is prefilled from the approved activities' volume."""
+    return [indicator.id for result in plan.results for indicator in result.indicators
+            if indicator.aspect == QUANTITY_ASPECT]
+
+
+def _prefill(evaluation: Evaluation, plan: WorkPlan, volumes: dict | None = None) -> None:
     indicators = [indicator for result in plan.results for indicator in result.indicators]
-    volumes = approved_volume([i.id for i in indicators if i.aspect == QUANTITY_ASPECT],
-                              evaluation.window_start, evaluation.window_end)
+    if volumes is None:
+        volumes = approved_volume(quantity_indicator_ids(plan), evaluation.window_start, evaluation.window_end)
     for indicator in indicators:
         prefilled = volumes.get(indicator.id)
         realisation = EvaluationRealisation(evaluation=evaluation, result_indicator=indicator,
@@ -252,12 +272,17 @@ def set_realisation(evaluation: Evaluation, realisation: EvaluationRealisation, 
 
 
 def _number(value) -> Decimal | None:
+    """A realisation as typed on the page (12,5 or 12.5) or sent as a JSON number."""
     if value is None or value == "":
         return None
-    try:
+    if isinstance(value, str):
+        number = parse_decimal(value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
         number = Decimal(str(value))
-    except ArithmeticError:
-        raise DomainError(N_("The realisation must be a number."), field="value") from None
+    else:
+        number = None
+    if number is None:
+        raise DomainError(N_("The realisation must be a number."), field="value")
     if not number.is_finite() or number < 0:
         raise DomainError(N_("The realisation must be a number of zero or more."), field="value")
     return number
@@ -439,6 +464,10 @@ def finalise_agency_period(agency: Agency, period: Period) -> int:
         unrated = [e for e in evaluations if e.predikat is None]
         if unrated:
             raise DomainError(N_("%(employee)s has no predikat yet."), employee=unrated[0].employee.name)
+        objected = [e for e in evaluations if e.objection_pending]
+        if objected:
+            raise DomainError(N_("The objection of %(employee)s waits for the decision of the evaluator's superior."),
+                              employee=objected[0].employee.name)
         _ensure_curve_allows_final(agency.id, period.id)
         changed = 0
         for evaluation in evaluations:
@@ -476,8 +505,10 @@ def available_transitions(evaluation: Evaluation) -> list[str]:
         steps.append("submit")
     if acts.is_own(evaluation.employee_id) and evaluation.status == "submitted":
         steps.append("acknowledge")
-    if evaluator and evaluation.status == "acknowledged":
+    if evaluator and evaluation.status == "acknowledged" and not evaluation.objection_pending:
         steps.append("finalise")
+    if evaluation.objection_pending and acts.may_decide_objection(evaluation):
+        steps.append("decide_objection")
     if evaluator and evaluation.status == "final" and _newest(evaluation):
         steps.append("correct")
     return steps
@@ -503,11 +534,66 @@ def acknowledge(evaluation: Evaluation, objection: str | None = None) -> Evaluat
             raise DomainError(N_("Only the evaluated employee acknowledges the evaluation."))
         if evaluation.status != "submitted":
             raise DomainError(N_("This evaluation is %(status)s, not submitted."), status=evaluation.status)
-        if (objection or "").strip():
+        written = (objection or "").strip()
+        if written:
             ensure_objection_allowed(evaluation, today())
+            evaluation.objection_decider_id = _objection_decider_id(evaluation)
         evaluation.status, evaluation.acknowledged_at = "acknowledged", utcnow()
-        evaluation.objection = (objection or "").strip() or None
+        evaluation.objection = written or None
+        if written and evaluation.objection_decider_id is not None:
+            notify_employee(evaluation.objection_decider_id, OBJECTION_FILED, evaluation.id)
         return evaluation
+    return _commit(work)
+
+
+def _objection_decider_id(evaluation: Evaluation) -> int | None:
+    """The evaluator's superior, who decides the objection (Format D.1.3); None when the evaluator has none in
+    the system (or it would be the employee), HR then records the decision (app.security.acts)."""
+    superior = superior_of(evaluation.evaluator)
+    if superior is None or superior.id in (evaluation.employee_id, evaluation.evaluator_id):
+        return None
+    return superior.id
+
+
+def decide_objection(evaluation: Evaluation, outcome: str, reason: str, work_result_rating=None,
+                     behaviour_rating=None, *, opened_version: int | None) -> tuple[Evaluation, list]:
+    """The superior decides the employee's objection (PermenPANRB 6/2022 Format D.1.3; RULES §13): ``confirmed``
+    (the result stands) or ``changed`` to the two ratings given (the predikat follows the matrix, the ratings
+    before are kept), with the written reason. The result is then final. Notifies the employee and the
+    evaluator; returns the evaluation and the curve warnings a changed predikat raises (as ``rate``)."""
+    def work():
+        if not acts.may_decide_objection(evaluation):
+            raise DomainError(N_("Only the evaluator's superior decides the objection to this evaluation."))
+        ensure_opened_version(evaluation, opened_version)
+        if not evaluation.objection:
+            raise DomainError(N_("The employee filed no objection to this evaluation."))
+        if evaluation.objection_outcome is not None:
+            raise DomainError(N_("The objection has been decided already; that decision is final."))
+        if outcome not in OUTCOMES:
+            raise DomainError(N_("Confirm the result or change it."), field="outcome")
+        if not (reason or "").strip():
+            raise DomainError(N_("Write the reason for the decision."), field="reason")
+        warnings = []
+        if outcome == "changed":
+            work_code = parse_rating(work_result_rating, "work_result_rating")
+            behaviour_code = parse_rating(behaviour_rating, "behaviour_rating")
+            if work_code is None or behaviour_code is None:
+                raise DomainError(N_("Give both ratings of the changed result."), field="work_result_rating")
+            if (work_code, behaviour_code) == (evaluation.work_result_rating, evaluation.behaviour_rating):
+                raise DomainError(N_("These are the ratings the evaluation has already; confirm the result "
+                                     "instead."), field="work_result_rating")
+            predikat = employee_predikat(work_code, behaviour_code)
+            warnings = curve_warnings(evaluation, predikat)
+            evaluation.objection_prior_work_result_rating = evaluation.work_result_rating
+            evaluation.objection_prior_behaviour_rating = evaluation.behaviour_rating
+            evaluation.work_result_rating, evaluation.behaviour_rating = work_code, behaviour_code
+            evaluation.predikat = int(predikat)
+        evaluation.objection_outcome, evaluation.objection_decision = outcome, reason.strip()
+        evaluation.objection_decided_at = utcnow()
+        evaluation.objection_decided_by_id = getattr(acting_user(), "id", None)
+        for employee_id in (evaluation.employee_id, evaluation.evaluator_id):
+            notify_employee(employee_id, OBJECTION_DECIDED, evaluation.id)
+        return evaluation, warnings
     return _commit(work)
 
 
@@ -516,6 +602,9 @@ def finalise(evaluation: Evaluation) -> Evaluation:
         _ensure_evaluator(evaluation)
         if evaluation.status != "acknowledged":
             raise DomainError(N_("Only an acknowledged evaluation is finalised."))
+        if evaluation.objection_pending:
+            raise DomainError(N_("The employee's objection waits for the decision of the evaluator's superior; "
+                                 "the evaluation is finalised after it."))
         if evaluation.kind == "ANNUAL":
             _ensure_curve_allows_final(evaluation.agency_id, evaluation.period_id)
         evaluation.status, evaluation.finalised_at = "final", utcnow()
@@ -533,6 +622,9 @@ def correct(evaluation: Evaluation, reason: str) -> Evaluation:
             raise DomainError(N_("Say what the correction is for."), field="reason")
         if not _newest(evaluation):
             raise DomainError(N_("A newer version of this evaluation exists already."))
+        if evaluation.objection_outcome is not None:
+            raise DomainError(N_("The evaluator's superior decided the objection to this evaluation; that result "
+                                 "is final."))
         copy = Evaluation(work_plan_id=evaluation.work_plan_id, period_id=evaluation.period_id,
                           kind=evaluation.kind, window_start=evaluation.window_start,
                           window_end=evaluation.window_end, status="draft", version=evaluation.version + 1,
@@ -552,60 +644,72 @@ def correct(evaluation: Evaluation, reason: str) -> Evaluation:
     return _commit(work)
 
 
-# --- demo -------------------------------------------------------------------------------------
+# --- as the page and the REST API ask -----------------------------------------------------------
+# One reading of what a person sends, the same keys from the page's form and a REST body (issue 22): the same
+# bad input gets the same message on both.
 
-# (work-result rating, behaviour rating) per position along each demo chain head → kabid → kasi, and the
-# 2026 organisation predikat: Disdikbud (Baik) passes its curve and is final; Dinkes (Baik, everybody Baik)
-# breaks "at least one Butuh Perbaikan or Kurang/Misconduct", so its evaluations wait, acknowledged.
-DEMO_RATING_NOTE = "Hasil evaluasi SAKIP 2026 (demo)."
-DEMO_EVALUATIONS_2026 = {
-    "DISDIKBUD": (OrganizationPredikat.BAIK, "final", ((1, 1), (2, 2), (3, 2))),
-    "DINKES": (OrganizationPredikat.BAIK, "acknowledged", ((2, 2), (2, 1), (2, 2))),
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _given(value):
+    """A field left empty (an empty choice of the page) is no value."""
+    return None if value == "" else value
+
+
+def create_as_asked(values) -> Evaluation:
+    """A draft from ``work_plan_id`` (an SKP the user may see), ``kind``, ``window_start`` and ``window_end``
+    (YYYY-MM-DD); DomainError for a plan out of reach, a window that is not two dates and every refusal of
+    ``create_evaluation``."""
+    plan_id = parse_whole_number(values.get("work_plan_id"))
+    plan = db.session.scalar(scoped_select(WorkPlan).where(WorkPlan.id == plan_id)) if plan_id is not None else None
+    if plan is None:
+        raise DomainError(N_("Choose an approved SKP you evaluate."), field="work_plan_id")
+    start, end = parse_iso_date(values.get("window_start")), parse_iso_date(values.get("window_end"))
+    if start is None or end is None:
+        raise DomainError(N_("Give the window as two dates."), field="window_start")
+    return create_evaluation(plan, values.get("kind"), start, end)
+
+
+def _realisation_as_asked(evaluation: Evaluation, values) -> tuple[Evaluation, list]:
+    wanted = parse_whole_number(values.get("realisation_id"))
+    row = next((r for r in evaluation.realisations if r.id == wanted), None)
+    if row is None:
+        raise DomainError(N_("This realisation belongs to another evaluation."), field="realisation_id")
+    evidence = values.get("evidence_link")
+    set_realisation(evaluation, row, values.get("value"), _text(values.get("reason")),
+                    evidence if isinstance(evidence, str) else None)
+    return evaluation, []
+
+
+def _feedback_as_asked(evaluation: Evaluation, values) -> tuple[Evaluation, list]:
+    """The target as ``target_kind`` and ``target_id``, or as the page's one choice ``target`` ("RESULT:12")."""
+    kind, target_id = values.get("target_kind"), values.get("target_id")
+    if "target" in values:
+        kind, _sep, target_id = _text(values.get("target")).partition(":")
+    add_feedback(evaluation, _text(kind), parse_whole_number(target_id), _text(values.get("text")))
+    return evaluation, []
+
+
+STEPS = {
+    "rate": lambda evaluation, values: (evaluation, rate(
+        evaluation, _given(values.get("work_result_rating")), _given(values.get("behaviour_rating")),
+        values.get("predikat"))),
+    "realisation": _realisation_as_asked,
+    "feedback": _feedback_as_asked,
+    "submit": lambda evaluation, values: (submit(evaluation), []),
+    "acknowledge": lambda evaluation, values: (acknowledge(evaluation, _text(values.get("objection"))), []),
+    "finalise": lambda evaluation, values: (finalise(evaluation), []),
+    "correct": lambda evaluation, values: (correct(evaluation, _text(values.get("reason"))), []),
+    "decide_objection": lambda evaluation, values: decide_objection(
+        evaluation, values.get("outcome"), _text(values.get("reason")), _given(values.get("work_result_rating")),
+        _given(values.get("behaviour_rating")), opened_version=opened_version(evaluation, values)),
 }
 
 
-def load_demo_evaluations() -> None:
-    """Annual 2026 evaluations of the demo chains (see DEMO_EVALUATIONS_2026), with realisation at the target
-    and one feedback each. Idempotent: an agency whose chain already has annual evaluations is left as it is."""
-    from app.services.planning import DEMO_CHAINS
-
-    period = db.session.scalar(select(Period).where(Period.year == 2026))
-    if period is None:
-        return
-    for code, (organization, status, ratings) in DEMO_EVALUATIONS_2026.items():
-        agency = db.session.scalar(select(Agency).where(Agency.code == code))
-        if agency is None:
-            continue
-        if organization_predikat(agency.id, period.id) is None:
-            db.session.add(OrganizationRating(agency=agency, period=period, predikat=int(organization),
-                                              note=DEMO_RATING_NOTE))
-        for (position_code, _results), (work, behaviour) in zip(DEMO_CHAINS[code], ratings):
-            plan = db.session.scalar(select(WorkPlan).join(Position, WorkPlan.position_id == Position.id).where(
-                Position.code == position_code, WorkPlan.period_id == period.id, WorkPlan.status == "approved"))
-            if plan is None or db.session.scalar(select(Evaluation.id).where(
-                    Evaluation.work_plan_id == plan.id, Evaluation.kind == "ANNUAL")) is not None:
-                continue
-            _demo_evaluation(plan, period, status, work, behaviour)
-    db.session.commit()
-
-
-def _demo_evaluation(plan: WorkPlan, period: Period, status: str, work: int, behaviour: int) -> None:
-    moment = utcnow()
-    evaluation = Evaluation(work_plan=plan, period_id=period.id, kind="ANNUAL", window_start=period.start_date,
-                            window_end=period.end_date, status=status, version=1, work_result_rating=work,
-                            behaviour_rating=behaviour, predikat=int(employee_predikat(work, behaviour)),
-                            submitted_at=moment, acknowledged_at=moment,
-                            finalised_at=moment if status == "final" else None)
-    _copy_scope(evaluation, plan)
-    db.session.add(evaluation)
-    for result in plan.results:
-        for indicator in result.indicators:
-            realisation = EvaluationRealisation(evaluation=evaluation, result_indicator=indicator,
-                                                value=indicator.target_value,
-                                                evidence_link="https://bulungankab.go.id/kinerja/2026")
-            _copy_scope(realisation, plan)
-            db.session.add(realisation)
-        feedback = Feedback(evaluation=evaluation, target_kind="RESULT", work_result=result, created_at=moment,
-                            text="Capaian sesuai rencana; dokumentasikan bukti tiap triwulan.")
-        _copy_scope(feedback, plan)
-        db.session.add(feedback)
+def act_as_asked(evaluation: Evaluation, step: str, values) -> tuple[Evaluation, list]:
+    """Run one step of the evaluation's page or REST resource with what was sent (a form or a JSON object):
+    the evaluation to show next (a correction is a new one) and the curve warnings of a new predikat."""
+    if step not in STEPS:
+        raise DomainError(N_("Unknown action."))
+    return STEPS[step](evaluation, values if hasattr(values, "get") else {})

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from app.domain.predikat import Predikat
 from app.domain.training import REQUIRED_JP_PER_YEAR
+from app.domain.workdays import week_start
 from app.extensions import db
 from app.models import Employee, Position, Unit
 from app.models.activity import DailyActivity
@@ -78,12 +79,12 @@ def evaluator_home(scope: UserScope, day: dt.date) -> EvaluatorHome:
         WorkPlan.evaluator_id == me, WorkPlan.status == "submitted"))
     open_evaluations = db.session.scalar(select(func.count()).select_from(Evaluation).where(
         Evaluation.evaluator_id == me, Evaluation.status == "draft"))
-    week_start = day - dt.timedelta(days=day.weekday())
+    monday = week_start(day)
     reported = (select(func.count()).where(DailyActivity.employee_id == Employee.id,
-                                           DailyActivity.activity_date.between(week_start, day),
+                                           DailyActivity.activity_date.between(monday, day),
                                            DailyActivity.status != "draft").scalar_subquery())
     approved = (select(func.count()).where(DailyActivity.employee_id == Employee.id,
-                                           DailyActivity.activity_date.between(week_start, day),
+                                           DailyActivity.activity_date.between(monday, day),
                                            DailyActivity.status == "approved").scalar_subquery())
     team = db.session.execute(
         select(Employee.id, Employee.name, reported.label("reported"), approved.label("approved"))

@@ -49,7 +49,8 @@ from app.formatting import decimal
 from app.models import Agency, Employee, Position, Rank, Unit
 from app.models.audit import utcnow
 from app.models.organization import UNIT_KINDS, PositionKind
-from app.security.scope import UserScope, current_scope, ensure_writable
+from app.security.guards import ensure_writable
+from app.security.scope import UserScope, current_scope
 from app.services import master_data
 from app.services.audit import append_entries
 from app.services.import_files import Row, read_table

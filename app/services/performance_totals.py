@@ -19,6 +19,10 @@ Two transactions writing for the same employee at once: the rows are locked in e
 are recomputed, and on PostgreSQL (READ COMMITTED) each statement after the lock sees what the transaction
 that held it committed, so both writes count. ``rebuild`` recomputes every row after a bulk load (the
 province generator, the migration that created the table).
+
+The monitoring dashboard's totals (issue 21, ``ActivityDayTotal`` and ``WorkPlanAchievementTotal``) ride on the
+same watch: the day counts move in each flush by what it changed (and around a bulk statement through the
+session), the SKP sums are recomputed with the employee's row; ``rebuild_dashboard_totals`` after a bulk load.
 """
 from __future__ import annotations
 
@@ -27,14 +31,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 from itertools import chain
 
-from sqlalchemy import bindparam, case, event, func, inspect, literal, select, true, update
+from sqlalchemy import Float, bindparam, case, cast, event, func, inspect, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.base import NO_VALUE
 
 from app.domain.achievement import plan_progress
 from app.domain.workdays import month_start, week_start
 from app.models import Employee
 from app.models.activity import DailyActivity, IndicatorProgress
-from app.models.performance import EmployeePerformanceTotal
+from app.models.performance import ActivityDayTotal, EmployeePerformanceTotal, WorkPlanAchievementTotal
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
 from app.services.activity import QUANTITY_ASPECT, today
 
@@ -63,10 +68,11 @@ def refresh(connection, employee_ids: Iterable[int]) -> None:
         _recompute(connection, TOTAL.c.employee_id.in_(chunk))
 
 
-def rebuild(connection) -> None:
+def rebuild(connection, dashboard: bool = True) -> None:
     """Recompute every employee's totals (after a bulk load that wrote past the session). The last report
     and the waiting count come from one grouped pass over the activities: per employee, the index probes of
-    ``refresh`` would read all ten million rows one by one."""
+    ``refresh`` would read all ten million rows one by one. With ``dashboard``, the dashboard's totals too
+    (migration 0019 is older than their tables)."""
     connection.execute(TOTAL.delete())
     reports = (select(DailyActivity.employee_id, func.max(DailyActivity.activity_date).label("last_reported_on"),
                       func.count(case((DailyActivity.status == "submitted", 1))).label("waiting"))
@@ -76,6 +82,8 @@ def rebuild(connection) -> None:
         select(Employee.id, reports.c.last_reported_on, func.coalesce(reports.c.waiting, 0), literal(0), literal(0))
         .outerjoin(reports, reports.c.employee_id == Employee.id)))
     _recompute_from_last_report(connection, true())
+    if dashboard:
+        rebuild_dashboard_totals(connection)
 
 
 def _recompute(connection, which) -> None:
@@ -136,6 +144,180 @@ def _achievements(connection, which) -> dict[int, tuple[int, Decimal | None]]:
             for employee_id, (plan_id, period_id) in newest.items()}
 
 
+# --- the dashboard's totals (issue 21) -----------------------------------------------------------------
+# The monitoring dashboard polls every 30 seconds; counting a whole government's activities of the week and
+# joining every IKI of the period on each poll cost a second of SQL. Two small tables carry those figures:
+# per agency and day the activities sent and waiting (moved by each flush: a change of status, date or
+# agency adds to one count and takes from another, one upsert per agency and day, so two writers both
+# count), and per SKP the sum of its IKIs' achievement shares (recomputed with the employee's totals).
+
+DAY_TOTAL = ActivityDayTotal.__table__
+PLAN_TOTAL = WorkPlanAchievementTotal.__table__
+_DAY_FIELDS = ("agency_id", "activity_date", "status")
+_DAYS_BEFORE = "dashboard_days_before_flush"
+
+
+def _day_key(values) -> tuple | None:
+    agency_id, day, status = values
+    return None if agency_id is None or day is None else (agency_id, day, status)
+
+
+def _add_to_day(deltas: dict, key: tuple | None, sign: int) -> None:
+    if key is None:
+        return
+    agency_id, day, status = key
+    counts = deltas.setdefault((agency_id, day), [0, 0])
+    counts[0] += sign * (status != "draft")
+    counts[1] += sign * (status == "submitted")
+
+
+def _add_day_counts(connection, deltas: dict) -> None:
+    """Add ``{(agency, day): [sent, submitted]}`` to the day totals, in agency and day order (two writers
+    lock the rows in the same order and never deadlock)."""
+    rows = [{"agency_id": agency_id, "activity_date": day, "sent": sent, "submitted": submitted}
+            for (agency_id, day), (sent, submitted) in sorted(deltas.items()) if sent or submitted]
+    if not rows:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(DAY_TOTAL)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=[DAY_TOTAL.c.agency_id, DAY_TOTAL.c.activity_date],
+        set_={"sent": DAY_TOTAL.c.sent + statement.excluded.sent,
+              "submitted": DAY_TOTAL.c.submitted + statement.excluded.submitted}), rows)
+
+
+def _note_days_before_flush(session, flush_context, instances) -> None:
+    # What the changed and deleted activities held before this flush, read from the database where the
+    # session does not know it (an attribute set or a row deleted while expired).
+    known, unknown = {}, []
+    for row in chain(session.dirty, session.deleted):
+        if isinstance(row, DailyActivity) and inspect(row).key is not None:
+            state = inspect(row)
+            before = tuple(state.committed_state.get(name, state.dict.get(name, NO_VALUE)) for name in _DAY_FIELDS)
+            if NO_VALUE in before:
+                unknown.append(state.identity[0])
+            else:
+                known[state.identity[0]] = before
+    for start in range(0, len(unknown), _CHUNK):
+        known.update((row.id, (row.agency_id, row.activity_date, row.status)) for row in session.connection().execute(
+            select(DailyActivity.id, *(getattr(DailyActivity, name) for name in _DAY_FIELDS))
+            .where(DailyActivity.id.in_(unknown[start:start + _CHUNK]))))
+    session.info[_DAYS_BEFORE] = known
+
+
+def _count_flushed_days(session, flush_context) -> None:
+    # After the flush the rows hold their new values; what they held before was noted before the flush.
+    before = session.info.pop(_DAYS_BEFORE, {})
+    deltas: dict = {}
+    for row in chain(session.new, session.dirty, session.deleted):
+        if not isinstance(row, DailyActivity):
+            continue
+        if row not in session.new:
+            identity = inspect(row).identity
+            if not identity or identity[0] not in before:
+                continue
+            _add_to_day(deltas, _day_key(before[identity[0]]), -1)
+        if row not in session.deleted:
+            _add_to_day(deltas, _day_key(tuple(inspect(row).dict.get(name) for name in _DAY_FIELDS)), +1)
+    _add_day_counts(session.connection(), deltas)
+
+
+def _day_counts_of(connection, activity_ids: list[int]) -> dict:
+    deltas: dict = {}
+    for start in range(0, len(activity_ids), _CHUNK):
+        for agency_id, day, status, count in connection.execute(
+                select(DailyActivity.agency_id, DailyActivity.activity_date, DailyActivity.status, func.count())
+                .where(DailyActivity.id.in_(activity_ids[start:start + _CHUNK]))
+                .group_by(DailyActivity.agency_id, DailyActivity.activity_date, DailyActivity.status)):
+            _add_to_day(deltas, (agency_id, day, status), count)
+    return deltas
+
+
+def _count_bulk_days(execute_state):
+    # session.execute(update(DailyActivity) / delete(...)): the rows' counts before and after the statement.
+    if not (execute_state.is_update or execute_state.is_delete):
+        return None
+    if getattr(getattr(execute_state.statement, "table", None), "name", None) != DailyActivity.__tablename__:
+        return None
+    connection = execute_state.session.connection()
+    ids = select(DailyActivity.id)
+    if execute_state.statement.whereclause is not None:
+        ids = ids.where(execute_state.statement.whereclause)
+    ids = list(connection.scalars(ids))
+    before = _day_counts_of(connection, ids)
+    result = execute_state.invoke_statement()
+    deltas = _day_counts_of(connection, ids) if execute_state.is_update else {}
+    for key, (sent, submitted) in before.items():
+        counts = deltas.setdefault(key, [0, 0])
+        counts[0] -= sent
+        counts[1] -= submitted
+    _add_day_counts(connection, deltas)
+    return result
+
+
+def _share():
+    """An IKI's achievement share as ``app.services.activity.realisation_by_unit`` defines it (capped at 1)."""
+    volume = cast(func.coalesce(IndicatorProgress.approved_volume, 0), Float)
+    return case((volume >= ResultIndicator.target_value, 1.0), else_=volume / ResultIndicator.target_value)
+
+
+_PLAN_COLUMNS = ["work_plan_id", "period_id", "agency_id", "employee_id", "evaluator_id", "employee_agency_id",
+                 "employee_unit_id", "indicators", "shares"]
+
+
+def _plan_achievements(which):
+    """One row per approved SKP that ``which`` selects (a condition on the SKP): its quantity IKIs with a
+    target and the sum of their shares, with the SKP's scope columns and the employee's agency and unit."""
+    return (select(WorkPlan.id, WorkPlan.period_id, WorkPlan.agency_id, WorkPlan.employee_id,
+                   WorkPlan.evaluator_id, Employee.agency_id, Employee.unit_id, func.count(), func.sum(_share()))
+            .select_from(ResultIndicator)
+            .join(WorkResult, ResultIndicator.work_result_id == WorkResult.id)
+            .join(WorkPlan, WorkResult.work_plan_id == WorkPlan.id)
+            .join(Employee, WorkPlan.employee_id == Employee.id)
+            .outerjoin(IndicatorProgress, IndicatorProgress.result_indicator_id == ResultIndicator.id)
+            .where(which, WorkPlan.status == "approved", ResultIndicator.aspect == QUANTITY_ASPECT,
+                   ResultIndicator.target_value > 0)
+            .group_by(WorkPlan.id, WorkPlan.period_id, WorkPlan.agency_id, WorkPlan.employee_id,
+                      WorkPlan.evaluator_id, Employee.agency_id, Employee.unit_id))
+
+
+def refresh_plan_achievements(connection, employee_ids: Iterable[int]) -> None:
+    """Recompute the achievement sums of the approved SKPs of ``employee_ids``; run after ``refresh``, whose
+    row locks keep two transactions of the same employee from recomputing at once."""
+    ids = sorted(set(employee_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        connection.execute(PLAN_TOTAL.delete().where(PLAN_TOTAL.c.employee_id.in_(chunk)))
+        connection.execute(PLAN_TOTAL.insert().from_select(_PLAN_COLUMNS,
+                                                            _plan_achievements(WorkPlan.employee_id.in_(chunk))))
+
+
+_PLACEMENT = ("unit_id", "agency_id", "unit", "agency")
+
+
+def _collect_employees(session, flush_context) -> None:
+    # A new employee gets their row at once (the dashboard's idle list reads every employee's row), and one
+    # who moves to another unit or agency gets their SKPs' rows again (they carry the unit it groups by).
+    touched = session.info.setdefault(_TOUCHED, set())
+    for row in chain(session.new, session.dirty):
+        if isinstance(row, Employee) and (row in session.new or any(
+                inspect(row).attrs[name].history.has_changes() for name in _PLACEMENT)):
+            touched.add(row.id)
+
+
+def rebuild_dashboard_totals(connection) -> None:
+    """Recompute both dashboard tables from the activities and the IKIs (after a bulk load)."""
+    connection.execute(DAY_TOTAL.delete())
+    connection.execute(DAY_TOTAL.insert().from_select(
+        ["agency_id", "activity_date", "sent", "submitted"],
+        select(DailyActivity.agency_id, DailyActivity.activity_date,
+               func.count(case((DailyActivity.status != "draft", 1))),
+               func.count(case((DailyActivity.status == "submitted", 1))))
+        .group_by(DailyActivity.agency_id, DailyActivity.activity_date)))
+    connection.execute(PLAN_TOTAL.delete())
+    connection.execute(PLAN_TOTAL.insert().from_select(_PLAN_COLUMNS, _plan_achievements(true())))
+
+
 # --- the session's watch ------------------------------------------------------------------------------
 
 def _employee_of(row) -> int | None:
@@ -173,13 +355,18 @@ def _refresh_touched(session) -> None:
     touched = session.info.pop(_TOUCHED, None)
     if touched:
         refresh(session.connection(), touched)
+        refresh_plan_achievements(session.connection(), touched)  # after the lock ``refresh`` took
 
 
 def _forget(session) -> None:
     session.info.pop(_TOUCHED, None)
 
 
-_LISTENERS = (("after_flush", _collect), ("do_orm_execute", _collect_bulk), ("before_commit", _refresh_touched),
+_LISTENERS = (("before_flush", _note_days_before_flush), ("after_flush", _collect),
+              ("after_flush", _count_flushed_days), ("after_flush", _collect_employees),
+              # After _collect_bulk: this one runs the statement itself, and listeners after it are skipped.
+              ("do_orm_execute", _collect_bulk), ("do_orm_execute", _count_bulk_days),
+              ("before_commit", _refresh_touched),
               ("after_rollback", _forget), ("after_commit", _forget))
 
 

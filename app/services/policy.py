@@ -16,8 +16,9 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from app.domain.messages import N_, DomainError
-from app.domain.policy import (PERFORMANCE_PERIODS, POLICIES, RATING_ABOVE_FROM, RATING_MEETS_FROM, SURVEY_PERIODS,
-                               Policy, changes_a_closed_period, check_rating_thresholds, policy, setting_in_force)
+from app.domain.policy import (MINUTES_PER_JP, PERFORMANCE_PERIODS, POLICIES, RATING_ABOVE_FROM, RATING_MEETS_FROM,
+                               SURVEY_PERIODS, Policy, changes_a_closed_period, check_rating_thresholds, policy,
+                               setting_in_force)
 from app.domain.policy import in_force as in_force_of
 from app.extensions import db
 from app.models.planning import Period
@@ -46,6 +47,18 @@ class PolicyBook:
 
     def value(self, key: str, day: dt.date):
         return policy(key).value(self.stored(key, day))
+
+    def with_setting(self, setting: PolicySetting) -> "PolicyBook":
+        """The book once ``setting`` is saved (it replaces a setting of the same policy and date)."""
+        self.settings[setting.key] = [(since, value) for since, value in self.settings[setting.key]
+                                      if since != setting.effective_from] + [(setting.effective_from, setting.value)]
+        return self
+
+    def without_setting(self, setting: PolicySetting) -> "PolicyBook":
+        """The book once ``setting`` is deleted."""
+        self.settings[setting.key] = [(since, value) for since, value in self.settings[setting.key]
+                                      if since != setting.effective_from]
+        return self
 
 
 def policy_book() -> PolicyBook:
@@ -77,11 +90,9 @@ def _check_thresholds_with(setting: PolicySetting) -> None:
     """The two rating thresholds in force from the setting's date on, with the setting, stay ordered."""
     if setting.key not in (RATING_ABOVE_FROM.key, RATING_MEETS_FROM.key):
         return
-    book = PolicyBook()
+    book = PolicyBook().with_setting(setting)
     dates = {setting.effective_from} | {since for key in (RATING_ABOVE_FROM.key, RATING_MEETS_FROM.key)
                                         for since, _value in book.settings[key] if since > setting.effective_from}
-    book.settings[setting.key] = [(since, value) for since, value in book.settings[setting.key]
-                                  if since != setting.effective_from] + [(setting.effective_from, setting.value)]
     for day in dates:
         check_rating_thresholds(book.value(RATING_MEETS_FROM.key, day), book.value(RATING_ABOVE_FROM.key, day))
 
@@ -115,6 +126,25 @@ def check_policy_setting(setting: PolicySetting) -> None:
 
 def check_policy_setting_deletable(setting: PolicySetting) -> None:
     _refuse_if_closed_period_changes(setting.key, setting.effective_from)
+
+
+def follow_saved_setting(setting: PolicySetting) -> None:
+    """After the checks, in the transaction that saves ``setting``: the stored figures that follow the policy
+    take its new value (the JP of trainings entered in minutes, in the open years)."""
+    _follow(setting.key, PolicyBook().with_setting(setting))
+
+
+def follow_deleted_setting(setting: PolicySetting) -> None:
+    _follow(setting.key, PolicyBook().without_setting(setting))
+
+
+def _follow(key: str, book: PolicyBook) -> None:
+    if has_request_context():
+        g.pop("policy_book", None)  # the rest of the request reads the settings as they are now
+    if key == MINUTES_PER_JP.key:
+        from app.services.training import follow_minutes_per_jp  # training reads its policy from this module
+
+        follow_minutes_per_jp(book)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ from app.models.survey import (
     SurveyPeriod,
     SurveyResponse,
 )
-from app.security.scope import OutOfScope, current_scope, ensure_writable, scoped_select
+from app.security.guards import OutOfScope, ensure_writable
+from app.security.scope import current_scope, scoped_select
 from app.services.audit import append_entries
 from app.services.import_files import read_table
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction

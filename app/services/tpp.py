@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import aliased
 
-from app.domain.attendance import month_bounds
+from app.domain.attendance import LeaveKind, month_bounds
 from app.domain.messages import N_, DomainError
 from app.domain.predikat import Predikat
 from app.domain.tpp import (MEASURE_PREDIKAT, PerformanceInput, TppCalculation as Result, TppRules,
@@ -29,15 +29,19 @@ from app.models.audit import utcnow
 from app.models.evaluation import Evaluation
 from app.models.planning import Period, WorkPlan
 from app.models.tpp import TppCalculation, TppObjection, TppRuleSet
-from app.security.acts import (may_compute_allowance, may_decide_allowance_objection, may_object_to_allowance)
-from app.security.scope import UserScope, current_scope, ensure_writable, read_filter, scoped_select
+from app.parsing import parse_decimal, parse_rupiah, parse_whole_number
+from app.security.acts import (may_compute_allowance, may_correct_allowance, may_decide_allowance_objection,
+                               may_object_to_allowance)
+from app.security.guards import OutOfScope, ensure_writable
+from app.security.scope import UserScope, current_scope, read_filter, scoped_select
 from app.services.activity import today
-from app.services import attendance
 from app.services.attendance import (audit_bulk_write, in_chunks, in_one_transaction, month_attendance,
                                      record_decision, required_text)
+from app.services.dialogue import notify_employee
 from app.services.transaction import ConcurrentChange, acting_user
 
 INSERT_CHUNK = 2_000
+TPP_CORRECTED = "tpp_corrected"     # to the employee: HR corrected a month; subject: the new version
 # The common regional defaults the issue names (60/40, four tiers, cut-off on the 5th); every figure is the
 # regent's regulation and is entered by HR Admin as the year's rule set. The base amounts are placeholders
 # for the demo, not any regency's figures.
@@ -89,6 +93,92 @@ def save_rule_set(year: int, data: dict, reason: str) -> TppRuleSet:
         db.session.add(rule_set)
         return rule_set
     return in_one_transaction(work, _conflict())
+
+
+# The rule set's fields a page shows one input for (percentages), and its two kinds of tier rows.
+RULE_PERCENT_FIELDS = ("performance_percent", "discipline_percent", "missing_in_percent", "missing_out_percent",
+                       "absent_percent", "discipline_cap_percent")
+TIER_FIELDS = ("late_tiers", "early_tiers")
+SCHEDULE_FIELDS = ("starts", "ends", "friday_ends")
+
+
+class RuleSetFormInvalid(DomainError):
+    """Entries of the rule-set page that no field takes, each under its field (``problems``); the first is
+    this error's own message. Nothing is saved."""
+
+    def __init__(self, problems: dict[str, DomainError]):
+        first = next(iter(problems.values()))
+        super().__init__(first.message, field=first.field, **first.params)
+        self.problems = problems
+
+
+def rule_set_from_form(form) -> dict:
+    """The rule-set data as the REST body carries it (checked by app.domain.tpp.parse_rules when saved), from
+    the fields of the page, read as Indonesians type them: rupiah "1.500.000", percentages "2,5", minutes
+    "30"; a row left empty is no row. RuleSetFormInvalid names every field that holds no such value."""
+    problems: dict[str, DomainError] = {}
+
+    def refuse(field_name, message, **params):
+        problems.setdefault(field_name, DomainError(message, field=field_name, **params))
+
+    def text(value) -> str:
+        return value.strip() if isinstance(value, str) else ""
+
+    def percent(value, field_name, row=None):
+        number = parse_decimal(text(value))
+        if number is None:
+            if row is None:
+                refuse(field_name, N_("Type a percentage, e.g. 2,5."))
+            else:
+                refuse(field_name, N_("Row %(number)s: type a percentage, e.g. 2,5."), number=row)
+            return None
+        return str(number)
+
+    def whole(value, field_name, row=None):
+        number = parse_whole_number(text(value))
+        if number is None:
+            if row is None:
+                refuse(field_name, N_("Type a whole number, e.g. 30."))
+            else:
+                refuse(field_name, N_("Row %(number)s: type a whole number, e.g. 30."), number=row)
+        return number
+
+    def rows(*names):
+        """The filled rows of parallel inputs (one list per name), numbered from 1 as the page shows them."""
+        columns = [form.getlist(name) for name in names]
+        filled = [cells for cells in zip(*columns) if any(text(cell) for cell in cells)]
+        return list(enumerate(filled, start=1))
+
+    base_amounts = []
+    for number, (kind, rank, amount) in rows("base_kind", "base_rank", "base_amount"):
+        rupiah = parse_rupiah(text(amount))
+        if rupiah is None:
+            refuse("base_amounts", N_("Row %(number)s: type the amount in rupiah, e.g. 1.500.000."), number=number)
+        base_amounts.append({"position_kind": text(kind), "rank": text(rank) or None,
+                             "amount": int(rupiah) if rupiah is not None else None})
+    tiers = {}
+    for field_name in TIER_FIELDS:
+        prefix = field_name.removesuffix("_tiers")
+        tiers[field_name] = [
+            [whole(first, field_name, number), whole(last, field_name, number) if text(last) else None,
+             percent(share, field_name, number)]
+            for number, (first, last, share) in rows(f"{prefix}_first", f"{prefix}_last", f"{prefix}_percent")]
+    data = {
+        **{name: percent(form.get(name), name) for name in RULE_PERCENT_FIELDS},
+        "measure": text(form.get("measure")),
+        "activity_minutes_per_day": whole(form.get("activity_minutes_per_day"), "activity_minutes_per_day"),
+        "predikat_percent": {str(int(member)): percent(form.get(f"predikat_{int(member)}"), "predikat_percent")
+                             for member in Predikat},
+        "schedule": {name: text(form.get(name)) for name in SCHEDULE_FIELDS},
+        "leave_percent": {kind.value: percent(form.get(f"leave_{kind.value}"), "leave_percent")
+                          for kind in LeaveKind if text(form.get(f"leave_{kind.value}"))},
+        "hold_without_approved_skp": form.get("hold_without_approved_skp") == "1",
+        "cutoff_day": whole(form.get("cutoff_day"), "cutoff_day"),
+        "base_amounts": base_amounts, **tiers,
+    }
+    if problems:
+        raise RuleSetFormInvalid(problems)
+    return data
 
 
 def rule_set_of(year: int) -> tuple[TppRuleSet, TppRules]:
@@ -301,11 +391,14 @@ def what_if(employee_id: int | None = None, on: dt.date | None = None) -> Result
 
 
 def days_of(employee_id: int | None, year: int, month: int) -> list:
-    """An employee's working days of a month as the calculation sees them (the employee's own by default)."""
+    """An employee's working days of a month as the calculation sees them (the employee's own by default), up
+    to today: a day still to come is no absence yet, and a list of them read "absent without reason"."""
     _check_year_month(year, month)
     employee = _payee_in_scope(employee_id)
     _, rules = rule_set_of(year)
-    return month_attendance([employee], year, month, rules.schedule)[employee.id]
+    until = today()
+    return [day for day in month_attendance([employee], year, month, rules.schedule)[employee.id]
+            if day.day <= until]
 
 
 def newest_versions(*conditions, scope: UserScope | None = None):
@@ -363,16 +456,37 @@ def _recalculate(calculation: TppCalculation, reason: str) -> TppCalculation:
     return correction
 
 
+# What a correction compares to tell whether it changes anything for the employee or for finance.
+_CORRECTED_FIGURES = ("base_amount", "achievement_percent", "performance_paid", "deduction_percent",
+                      "deduction_percent_applied", "discipline_paid", "amount", "held", "payable", "explanation")
+
+
 def correct(calculation_id: int, reason: str) -> TppCalculation:
-    """HR's correction of a closed month (late marks, a leave approved late): the next version, with why."""
+    """HR's correction of a closed month without an objection (attendance data found wrong, a leave approved
+    late): the month recalculated from the data as it is now, as the next version with the reason; the
+    employee is notified. ``calculation_id`` is the version HR looked at: when it is no longer the newest
+    (an objection or another correction came first) nothing is written (409). A recalculation that changes
+    no figure is refused: a new version must tell finance something."""
     reason = required_text(reason)
 
     def work():
         calculation = _calculation(calculation_id)
-        if not may_compute_allowance(calculation.agency_id):
-            raise DomainError(N_("You may only calculate the allowance of the agencies you manage."),
-                              field="agency")
-        return _recalculate(calculation, reason)
+        if not may_correct_allowance(calculation):
+            raise OutOfScope(N_("Only HR administrators correct a calculated month, never their own allowance."),
+                             field="calculation")
+        newest = db.session.scalar(select(func.max(TppCalculation.version)).where(
+            TppCalculation.employee_id == calculation.employee_id, TppCalculation.year == calculation.year,
+            TppCalculation.month == calculation.month))
+        if newest != calculation.version:
+            raise AllowanceConflict(N_("This month has meanwhile been recalculated as version %(version)s; open "
+                                       "that version and correct it if need be."), version=newest)
+        correction = _recalculate(calculation, reason)
+        if all(getattr(correction, name) == getattr(calculation, name) for name in _CORRECTED_FIGURES):
+            raise DomainError(N_("The recalculation gives the same figures as version %(version)s: correct the "
+                                 "attendance, leave or activities first."), field="reason",
+                              version=calculation.version)
+        notify_employee(calculation.employee_id, TPP_CORRECTED, correction.id)
+        return correction
     return in_one_transaction(work, _conflict())
 
 
@@ -469,13 +583,3 @@ def recap_for(agency: Agency, year: int, month: int, scope: UserScope | None = N
         scope=scope).join(Employee, TppCalculation.employee_id == Employee.id).order_by(Employee.name)))
     totals = {name: sum((Decimal(getattr(row, name)) for row in rows), Decimal(0)) for name in RECAP_TOTALS}
     return Recap(agency, year, month, rows, totals)
-
-
-def load_demo_allowance() -> None:
-    """The demo: this year's rule set with the common regional defaults (placeholder base amounts, said so in
-    its reason) and the machine marks of the last full month; idempotent."""
-    demo_month = today() - dt.timedelta(days=today().day)  # the last full month, December in January
-    for year in sorted({demo_month.year, today().year}):
-        if db.session.scalar(select(TppRuleSet.id).where(TppRuleSet.year == year).limit(1)) is None:
-            save_rule_set(year, DEMO_RULES, "Contoh untuk demo: besaran dasar bukan angka Perbup")
-    attendance.load_demo_attendance(rule_set_of(demo_month.year)[1].schedule)

@@ -24,19 +24,21 @@ from app.domain.messages import N_, DomainError
 from app.domain.policy import MINUTES_PER_JP
 from app.domain.predikat import Predikat
 from app.domain.training import (REQUIRED_JP_PER_YEAR, ComplianceFigures, compliance as compliance_of,
-                                 is_jp_compliant, jp_shortfall, validate_completion, validate_score,
-                                 validate_training)
+                                 is_jp_compliant, jp_from_minutes, jp_shortfall, training_minutes,
+                                 validate_completion, validate_score, validate_training)
 from app.extensions import db
 from app.models import Agency, Employee, Unit
 from app.models.audit import utcnow
 from app.models.evaluation import Evaluation
+from app.models.planning import Period
 from app.models.quantities import exact_sum
 from app.models.survey import SurveyPeriod, SurveyResponse
 from app.models.training import (PARTICIPATION_STATUSES, TrainingParticipation, TrainingProgramme,
                                  TrainingRequest)
-from app.security.scope import current_scope, ensure_not_self, ensure_writable, scoped_select
+from app.security.guards import ensure_not_self, ensure_writable
+from app.security.scope import current_scope, scoped_select
 from app.services.planning import holder_of
-from app.services.policy import in_force
+from app.services.policy import PolicyBook, policy_book
 from app.services.survey import IkmFigures, Tally, tallies
 from app.services.transaction import ConcurrentChange, run_in_transaction
 
@@ -93,6 +95,25 @@ class ParticipationInput:
     certificate_file: str | None = None
     pre_score: object = None
     post_score: object = None
+    # A completion's duration in minutes, instead of ``jp_earned`` ("270 menit" on the certificate).
+    minutes: object = None
+
+
+def _given(value) -> bool:
+    return value not in (None, "")
+
+
+def _earned(participation: TrainingParticipation, data: ParticipationInput) -> tuple[object, int | None]:
+    """The JP a completion earns, and the minutes they were computed from (None when given in JP or taken
+    from the programme)."""
+    if _given(data.jp_earned) and _given(data.minutes):
+        raise DomainError(N_("Give the JP or the duration in minutes, not both"), field="minutes")
+    if not _given(data.minutes):
+        return (data.jp_earned if _given(data.jp_earned) else participation.programme.jp), None
+    minutes = training_minutes(data.minutes)
+    if data.completed_on is None:  # the year's policy is not known yet: validate_completion asks for the date
+        return participation.programme.jp, minutes
+    return jp_from_minutes(minutes, minutes_per_jp=minutes_per_jp(data.completed_on.year)), minutes
 
 
 def _apply(participation: TrainingParticipation, data: ParticipationInput) -> None:
@@ -102,15 +123,16 @@ def _apply(participation: TrainingParticipation, data: ParticipationInput) -> No
     participation.post_score = validate_score(data.post_score, field="post_score")
     participation.status = data.status
     if data.status == "completed":
-        jp = data.jp_earned if data.jp_earned not in (None, "") else participation.programme.jp
+        jp, minutes = _earned(participation, data)
         validate_completion(participation.programme.start_date, data.completed_on, jp)
         if not (data.certificate_number or "").strip():
             raise DomainError(N_("Give the certificate number of a completed training"), field="certificate_number")
         participation.completed_on, participation.jp_earned = data.completed_on, Decimal(str(jp))
+        participation.minutes = minutes
         participation.certificate_number = data.certificate_number.strip()
         participation.certificate_file = (data.certificate_file or "").strip() or None
     else:
-        participation.completed_on = participation.jp_earned = None
+        participation.completed_on = participation.jp_earned = participation.minutes = None
 
 
 def record_participation(programme: TrainingProgramme, employee: Employee,
@@ -269,9 +291,30 @@ class AgencyCompliance:
 COMPLIANCE_POPULATION = (Employee.active.is_(True), Employee.employment_type == "PNS")
 
 
-def minutes_per_jp(year: int) -> int:
-    """(policy) The length of a JP in ``year``: the setting in force on its first day (app.services.policy)."""
-    return in_force(MINUTES_PER_JP.key, dt.date(year, 1, 1))
+def minutes_per_jp(year: int, book: PolicyBook | None = None) -> int:
+    """(policy) The length of a JP in ``year``: the setting in force on its first day (app.services.policy),
+    in ``book`` when given (the settings as a change being saved makes them)."""
+    return (book or policy_book()).value(MINUTES_PER_JP.key, dt.date(year, 1, 1))
+
+
+def follow_minutes_per_jp(book: PolicyBook) -> int:
+    """(policy) The JP of the completions entered in minutes, computed again with the minutes-per-JP policy
+    of their year in ``book``; run in the transaction that saves or removes a setting of that policy. A
+    closed year's records keep their JP (no setting may reach a closed year; they are left out all the
+    same). Each change is a row of the audit log, under the one who changed the policy. Returns how many
+    records changed."""
+    closed_years = set(db.session.scalars(select(Period.year).where(Period.status == "closed")))
+    changed = 0
+    for participation in db.session.scalars(select(TrainingParticipation).where(
+            TrainingParticipation.minutes.is_not(None), TrainingParticipation.completed_on.is_not(None))):
+        if participation.completed_on.year in closed_years:
+            continue
+        jp = jp_from_minutes(participation.minutes,
+                             minutes_per_jp=minutes_per_jp(participation.completed_on.year, book))
+        if jp != participation.jp_earned:
+            participation.jp_earned = jp
+            changed += 1
+    return changed
 
 
 def compliance(year: int, agency_id: int | None = None) -> list[AgencyCompliance]:
@@ -451,69 +494,3 @@ def effect(programme: TrainingProgramme) -> ProgrammeEffect:
 
 def visible_programmes() -> list[TrainingProgramme]:
     return list(db.session.scalars(select(TrainingProgramme).order_by(TrainingProgramme.start_date.desc())))
-
-
-
-# --- demo -------------------------------------------------------------------------------------
-
-DEMO_YEAR = 2026
-DEMO_ORGANISER = "BKPSDM Kabupaten Bulungan"
-# code, name, kind, start, end, JP, competency area, SKM element, quota, target agencies (empty: all)
-DEMO_PROGRAMMES = (
-    ("PEL-PRIMA-2026", "Pelatihan Pelayanan Prima", "DIKLAT_TEKNIS", (5, 11), (5, 15), 30,
-     "Perilaku pelayanan publik", "U7", 80, ("DINKES", "DISDUKCAPIL", "KEC-TJS")),
-    ("MANWAKTU-2026", "Workshop Manajemen Waktu dan Produktivitas", "WORKSHOP", (3, 2), (3, 3), 12,
-     "Manajemen waktu", "U3", None, ()),
-    ("KOMUNIKASI-2026", "E-Learning Komunikasi Efektif", "E_LEARNING", (6, 1), (6, 30), 10,
-     "Komunikasi", "U6", None, ()),
-    ("PKA-2026", "Pelatihan Kepemimpinan Administrator", "PELATIHAN_MANAJERIAL", (7, 6), (9, 25), 60,
-     "Kepemimpinan", None, 40, ("DISDIKBUD", "BKPSDM")),
-    ("COACHING-SKP-2026", "Coaching Penyusunan SKP", "COACHING", (2, 10), (2, 10), 4,
-     "Manajemen kinerja", None, None, ()),
-    ("SEMINAR-INOVASI-2026", "Seminar Inovasi Pelayanan Publik", "SEMINAR", (12, 10), (12, 11), 8,
-     "Inovasi pelayanan", "U8", 100, ()),
-)
-# (policy) Demo pattern per PNS by NIP order: two in three reach 20 JP, one in three stays below.
-DEMO_PATTERNS = (("PEL-PRIMA-2026",), ("MANWAKTU-2026", "COACHING-SKP-2026"), ("KOMUNIKASI-2026", "MANWAKTU-2026"))
-
-
-def load_demo_training() -> None:
-    """Six 2026 programmes of several kinds and completed participation of every demo PNS (see DEMO_PATTERNS;
-    PKA stands in for Pelayanan Prima where the latter is not open). Idempotent by programme code and
-    (programme, employee)."""
-    from app.models import TrainingKind
-
-    kinds = {kind.code: kind for kind in db.session.scalars(select(TrainingKind))}
-    agencies = {agency.code: agency for agency in db.session.scalars(select(Agency))}
-    programmes = {}
-    for code, name, kind, start, end, jp, area, element, quota, targets in DEMO_PROGRAMMES:
-        programme = db.session.scalar(select(TrainingProgramme).where(TrainingProgramme.code == code))
-        if programme is None:
-            programme = TrainingProgramme(
-                code=code, name=name, kind=kinds[kind], organiser=DEMO_ORGANISER,
-                start_date=dt.date(DEMO_YEAR, *start), end_date=dt.date(DEMO_YEAR, *end), jp=Decimal(jp),
-                competency_area=area, survey_element_code=element, quota=quota,
-                target_agencies=[agencies[c] for c in targets if c in agencies])
-            db.session.add(programme)
-        programmes[code] = programme
-    db.session.flush()
-    existing = set(db.session.execute(select(TrainingParticipation.programme_id, TrainingParticipation.employee_id)))
-    for agency in agencies.values():
-        employees = db.session.scalars(select(Employee).where(
-            Employee.agency_id == agency.id, Employee.employment_type == "PNS").order_by(Employee.nip))
-        for index, employee in enumerate(employees):
-            for code in DEMO_PATTERNS[index % len(DEMO_PATTERNS)]:
-                programme = programmes[code]
-                if programme.target_agencies and agency not in programme.target_agencies:
-                    programme = programmes["PKA-2026"] if agency in programmes["PKA-2026"].target_agencies \
-                        else programmes["KOMUNIKASI-2026"]
-                if (programme.id, employee.id) in existing:
-                    continue
-                existing.add((programme.id, employee.id))
-                pre = Decimal(55 + index % 20)
-                db.session.add(TrainingParticipation(
-                    programme=programme, employee=employee, agency=agency, status="completed",
-                    completed_on=programme.end_date, jp_earned=programme.jp,
-                    certificate_number=f"{programme.code}/{employee.nip[-6:]}",
-                    pre_score=pre, post_score=pre + 6 + index % 9))
-    db.session.commit()

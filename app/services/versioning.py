@@ -22,6 +22,8 @@ from sqlalchemy import inspect, select, update
 from app.domain.messages import N_
 from app.extensions import db
 from app.models.audit import AuditEntry
+from app.models.versioning import VERSION_FIELD
+from app.parsing import parse_whole_number
 from app.services.transaction import ConcurrentChange
 
 # A form left open over more saves than this is told that the record changed, without the list.
@@ -125,6 +127,15 @@ def _move(name, *, undone_in: dict, recorded_in: dict) -> None:
         del undone_in[name]
     else:
         recorded_in[name] = None
+
+
+def opened_version(item, values) -> int | None:
+    """The version an act on ``item`` was decided on, as a page's form or a REST body sends it (``row_version``):
+    a whole number as sent (anything else: None, which ``ensure_opened_version`` refuses); a body that sends
+    none acts on the version just read, so that it still loses a race at the write."""
+    if VERSION_FIELD not in values:
+        return item.row_version
+    return parse_whole_number(values[VERSION_FIELD])
 
 
 def ensure_opened_version(item, opened: int | None) -> None:

@@ -11,6 +11,7 @@ from flask_appbuilder import BaseView, action, expose, has_access
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 
 from app.domain.messages import DomainError
+from app.domain.workdays import month_start, week_start
 from app.extensions import db
 from app.models import Employee
 from app.models.activity import DailyActivity
@@ -194,7 +195,7 @@ class ActivityView(BaseView):
         scope = current_scope()
         day = activities.today()
         span = request.args.get("span", "week")
-        start = day.replace(day=1) if span == "month" else day - dt.timedelta(days=day.weekday())
+        start = month_start(day) if span == "month" else week_start(day)
         items, totals = activities.own_summary(scope.employee_id, start, day) if scope.employee_id else ([], [])
         return self.render_template("activity/mine.html", items=items, totals=totals, span=span,
                                     start=start, end=day, may_change=activities.reporter_may_change)

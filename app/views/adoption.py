@@ -9,7 +9,8 @@ from app.excel import excel_download
 from app.extensions import db
 from app.models import Agency, Employee
 from app.models.activity import OutreachAttendance, OutreachEvent
-from app.security.scope import ScopedInterface, ensure_writable, scoped_select
+from app.security.guards import ensure_writable
+from app.security.scope import ScopedInterface, scoped_select
 from app.services import adoption
 from app.services.activity import today
 from app.views.base import ScopedModelView

@@ -12,7 +12,7 @@ every act through app.services.attendance / app.services.tpp, which decide who m
 """
 from __future__ import annotations
 
-import json
+from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -20,20 +20,22 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 
 from app.domain.attendance import LeaveKind
+from app.domain.predikat import Predikat
+from app.domain.tpp import MEASURE_ACTIVITY, MEASURE_PREDIKAT, TppRules
 from app.domain.messages import N_, DomainError
 from app.excel import Bold, Sheet, xlsx_response
 from app.extensions import db
-from app.formatting import translated
-from app.models import Agency
+from app.formatting import quantity, translated
+from app.models import Agency, PositionKind, Rank
 from app.models.tpp import TppCalculation, TppObjection
 from app.parsing import parse_iso_date, parse_whole_number
-from app.security.acts import (is_hr_administrator, may_compute_allowance, may_decide_allowance_objection,
-                               may_object_to_allowance)
+from app.security.acts import (is_hr_administrator, may_compute_allowance, may_correct_allowance,
+                               may_decide_allowance_objection, may_object_to_allowance)
 from app.security.scope import current_scope, scoped_select
 from app.services import attendance, kept_uploads, tpp
 from app.services.activity import today
 from app.services.tpp_recap_document import recap_key
-from app.views.base import refusal_status
+from app.views.base import AttemptsUseCases, refusal_status
 
 MAX_REJECTED_SHOWN = 100
 DEDUCTION_LABELS = {
@@ -58,26 +60,15 @@ def _month_of(value) -> tuple[int, int]:
     return now.year, now.month
 
 
-class AllowanceView(BaseView):
+class AllowanceView(AttemptsUseCases, BaseView):
     route_base = "/allowance"
     class_permission_name = "Allowance"
     method_permission_name = {"mine": "read", "calculation": "read", "request_leave": "write",
                               "file_objection": "write", "decisions": "read", "decide_leave": "write",
                               "decide_objection": "write", "admin": "read", "save_rules": "write",
                               "preview_import": "write", "confirm_import": "write", "declare_outage": "write",
-                              "calculate": "write", "recap_excel": "read"}
+                              "calculate": "write", "recap_excel": "read", "correct": "write"}
     default_view = "mine"
-
-    def _attempt(self, work, done: str, back: str, page):
-        """Run a use-case: on success say so and go ``back``; on refusal show ``page()`` again with the reason
-        (app.views.base.refusal_status), nothing written."""
-        try:
-            work()
-        except DomainError as error:
-            flash(translated(error), "danger")
-            return page(), refusal_status(error)
-        flash(done, "info")
-        return redirect(back)
 
     # --- the employee ---------------------------------------------------------------------------------
 
@@ -116,10 +107,13 @@ class AllowanceView(BaseView):
         details = row.details
         for cut in details["deductions"]:
             cut["day"] = parse_iso_date(cut["day"])
+        newest = db.session.scalar(tpp.newest_versions(
+            TppCalculation.employee_id == row.employee_id, TppCalculation.year == row.year,
+            TppCalculation.month == row.month))
         return self.render_template(
-            "allowance/calculation.html", row=row, details=details, objections=objections,
-            may_object=may_object_to_allowance(row), deduction_labels=DEDUCTION_LABELS,
-            day_labels=DAY_STATUS_LABELS)
+            "allowance/calculation.html", row=row, details=details, objections=objections, newest=newest,
+            may_object=may_object_to_allowance(row), may_correct=newest is row and may_correct_allowance(row),
+            deduction_labels=DEDUCTION_LABELS, day_labels=DAY_STATUS_LABELS)
 
     @expose("/leave", methods=["POST"])
     @has_access
@@ -129,6 +123,19 @@ class AllowanceView(BaseView):
             lambda: attendance.request_leave(form.get("kind"), parse_iso_date(form.get("starts_on")),
                                              parse_iso_date(form.get("ends_on")), form.get("reason")),
             gettext("Your request was sent to your evaluator."), url_for("AllowanceView.mine"), self._mine_page)
+
+    @expose("/calculation/<int:pk>/correction", methods=["POST"])
+    @has_access
+    def correct(self, pk):
+        """HR's correction of the month (a month they may not read answers 404, as everywhere)."""
+        if db.session.scalar(scoped_select(TppCalculation, TppCalculation.id).where(TppCalculation.id == pk)) is None:
+            abort(404)
+        return self._attempt(
+            lambda: tpp.correct(pk, request.form.get("reason")),
+            lambda correction: gettext("The month was recalculated as version %(version)s; the employee was "
+                                       "notified.", version=correction.version),
+            lambda correction: url_for("AllowanceView.calculation", pk=correction.id),
+            lambda: self._calculation_page(pk))
 
     @expose("/calculation/<int:pk>/objection", methods=["POST"])
     @has_access
@@ -182,7 +189,7 @@ class AllowanceView(BaseView):
     def admin(self):
         return self._admin_page()
 
-    def _admin_page(self, preview=None, token=None, rules_text=None):
+    def _admin_page(self, preview=None, token=None, rule_form=None, rule_problems=None):
         agencies = self._agencies()
         if not agencies:
             abort(404)
@@ -200,7 +207,8 @@ class AllowanceView(BaseView):
         return self.render_template(
             "allowance/admin.html", agencies=agencies, agency_id=agency_id, month_value=f"{year:04d}-{month:02d}",
             year=year, rule_set=rule_set, is_hr=is_hr_administrator(),
-            rules_text=rules_text or json.dumps(rule_set.data if rule_set else tpp.DEMO_RULES, indent=2),
+            rule_form=rule_form or _rule_form_shown(rule_set.data if rule_set else tpp.DEMO_RULES),
+            rule_problems=rule_problems or {}, **_rule_form_choices(),
             preview=preview, token=token, summary=summary, rejected=[
                 (row.line, translated(row.error)) for row in (preview.rows if preview else ())
                 if row.status == attendance.REJECTED][:MAX_REJECTED_SHOWN],
@@ -209,17 +217,17 @@ class AllowanceView(BaseView):
     @expose("/rules", methods=["POST"])
     @has_access
     def save_rules(self):
-        text = request.form.get("rules") or ""
-        year = parse_whole_number(request.form.get("year"))
-
-        def work():
-            try:
-                data = json.loads(text)
-            except ValueError:
-                raise DomainError(N_("The rule set is not a set of named values."), field="rules") from None
-            tpp.save_rule_set(year, data, request.form.get("reason"))
-        return self._attempt(work, gettext("The rule set was saved as a new version."),
-                             url_for("AllowanceView.admin"), lambda: self._admin_page(rules_text=text))
+        form = request.form
+        try:
+            rule_set = tpp.save_rule_set(parse_whole_number(form.get("year")), tpp.rule_set_from_form(form),
+                                         form.get("reason"))
+        except DomainError as error:
+            problems = getattr(error, "problems", None) or {error.field: error}
+            flash(translated(error), "danger")
+            return self._admin_page(rule_form=_rule_form_typed(form), rule_problems={
+                field: translated(problem) for field, problem in problems.items()}), refusal_status(error)
+        flash(gettext("The rule set was saved as version %(version)s.", version=rule_set.version), "info")
+        return redirect(url_for("AllowanceView.admin", month=form.get("month")))
 
     @expose("/import/preview", methods=["POST"])
     @has_access
@@ -299,6 +307,58 @@ class AllowanceView(BaseView):
                        summary.totals["amount"], "", summary.totals["payable"]])
         return xlsx_response(f"rekap-tpp-{summary.agency.code}-{year:04d}-{month:02d}.xlsx",
                              [Sheet(gettext("TPP recap"), [header, *rows, totals])])
+
+
+# --- the rule-set form: the same fields shown from a stored rule set or as HR typed them ----------------
+
+def _rule_form_shown(data: dict) -> dict:
+    """A rule set's data (app.domain.tpp.parse_rules reads it) as the page's fields show it, numbers written
+    the Indonesian way ("1.500.000", "0,5")."""
+    def number(value):
+        return "" if value is None else quantity(Decimal(str(value)))
+    schedule = data.get("schedule") or {}
+    defaults = TppRules(base_amounts=())
+    fields = {name: number(data.get(name, getattr(defaults, name))) for name in tpp.RULE_PERCENT_FIELDS}
+    fields.update({
+        "measure": data.get("measure", defaults.measure),
+        "activity_minutes_per_day": str(data.get("activity_minutes_per_day", defaults.activity_minutes_per_day)),
+        "cutoff_day": str(data.get("cutoff_day", defaults.cutoff_day)),
+        "hold_without_approved_skp": data.get("hold_without_approved_skp") is True,
+        **{name: schedule.get(name, getattr(defaults.schedule, name).strftime("%H:%M"))
+           for name in tpp.SCHEDULE_FIELDS},
+        **{f"predikat_{int(member)}": number((data.get("predikat_percent") or {}).get(
+            str(int(member)), defaults.predikat_percent[member])) for member in Predikat},
+        **{f"leave_{kind}": number(value) for kind, value in (data.get("leave_percent") or {}).items()},
+    })
+    return {"fields": fields,
+            "base_amounts": [(row.get("position_kind", ""), row.get("rank") or "", number(row.get("amount")))
+                             for row in data.get("base_amounts") or ()],
+            **{name: [(str(first), "" if last is None else str(last), number(percent))
+                      for first, last, percent in data.get(name) or [(tier.first, tier.last, tier.percent)
+                                                                     for tier in getattr(defaults, name)]]
+               for name in tpp.TIER_FIELDS}}
+
+
+def _rule_form_typed(form) -> dict:
+    """The page's fields as HR typed them (a refused save shows them again, nothing lost)."""
+    def rows(*names):
+        return [cells for cells in zip(*(form.getlist(name) for name in names))
+                if any(cell.strip() for cell in cells)]
+    return {"fields": {**form.to_dict(), "hold_without_approved_skp": form.get("hold_without_approved_skp") == "1"},
+            "base_amounts": rows("base_kind", "base_rank", "base_amount"),
+            **{name: rows(f"{name.removesuffix('_tiers')}_first", f"{name.removesuffix('_tiers')}_last",
+                          f"{name.removesuffix('_tiers')}_percent") for name in tpp.TIER_FIELDS}}
+
+
+def _rule_form_choices() -> dict:
+    return {
+        "position_kinds": db.session.execute(select(PositionKind.code, PositionKind.name)
+                                             .order_by(PositionKind.level_order, PositionKind.code)).all(),
+        "ranks": db.session.scalars(select(Rank.golongan).distinct().order_by(Rank.golongan)).all(),
+        "predikat_choices": list(Predikat), "leave_kinds": list(LeaveKind),
+        "measures": [(MEASURE_ACTIVITY, _l("Approved activity minutes against the month's target")),
+                     (MEASURE_PREDIKAT, _l("The predikat of the evaluation covering the month"))],
+    }
 
 
 def register_allowance_views(appbuilder) -> None:

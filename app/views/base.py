@@ -15,7 +15,7 @@ from app.excel import excel_download, export_cell  # noqa: F401  (excel_download
 from app.formatting import decimal, moment, percent, shown, translated  # noqa: F401
 from app.domain.messages import DomainError
 from app.parsing import fits, number_bounds
-from app.security.scope import OutOfScope
+from app.security.guards import OutOfScope
 from app.security.writes import READ_WRITE_PERMISSIONS, GuardedWrites  # noqa: F401  (re-exported for the views)
 from app.services.transaction import ConcurrentChange
 from app.views.fields import for_people
@@ -137,6 +137,31 @@ def refusal_status(error: DomainError) -> int:
     if isinstance(error, OutOfScope):
         return 403
     return 409 if isinstance(error, ConcurrentChange) else 400
+
+
+class AttemptsUseCases:
+    """A custom page whose POST runs a use-case (``_attempt``): the use-case's result said and the person sent on,
+    or its refusal shown on the page again with a 4xx status, nothing written. A view changes how a refusal is
+    shown (``show_refusal``) and which status it gets (``status_of_refusal``) by overriding them."""
+
+    @staticmethod
+    def show_refusal(error: DomainError) -> None:
+        flash(translated(error), "danger")
+
+    @staticmethod
+    def status_of_refusal(error: DomainError) -> int:
+        return refusal_status(error)
+
+    def _attempt(self, work, done, back, page):
+        """Run ``work``: on success say ``done`` and go ``back`` (each a text, or a function of the use-case's
+        result); on refusal show ``page()`` again with the reason and the refusal's status."""
+        try:
+            result = work()
+        except DomainError as error:
+            self.show_refusal(error)
+            return page(), self.status_of_refusal(error)
+        flash(done(result) if callable(done) else done, "info")
+        return redirect(back(result) if callable(back) else back)
 
 
 def _invalid_form_answered_400(answer):

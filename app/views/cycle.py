@@ -16,7 +16,6 @@ from app.models import Agency, Employee
 from app.models.planning import Period
 from app.parsing import parse_whole_number
 from app.security import acts
-from app.security.scope import scoped_select
 from app.services import cycle, cycle_calendar
 from app.services.activity import today
 from app.services.transaction import ConcurrentChange
@@ -28,10 +27,12 @@ KIND_LABELS = {
     DeadlineKind.EVALUATION: _l("Evaluation to be delivered"),
     DeadlineKind.RETURN: _l("Evaluation to be returned signed"),
     DeadlineKind.REPORT: _l("Evaluation to be reported"),
+    DeadlineKind.OBJECTION: _l("Objection to be decided"),
 }
-# The per-agency table's headings: short, so that its six columns fit a phone.
+# The per-agency table's headings: short, so that its seven columns fit a phone.
 COLUMN_LABELS = {DeadlineKind.SKP: _l("SKP"), DeadlineKind.EVALUATION: _l("Delivery"),
-                 DeadlineKind.RETURN: _l("Return"), DeadlineKind.REPORT: _l("Reporting")}
+                 DeadlineKind.RETURN: _l("Return"), DeadlineKind.REPORT: _l("Reporting"),
+                 DeadlineKind.OBJECTION: _l("Objection")}
 STATE_LABELS = {DeadlineState.DUE_SOON: _l("Due soon"), DeadlineState.OVERDUE: _l("Overdue")}
 FIELD_LABELS = {
     "skp_due": _l("SKP set by"),
@@ -72,8 +73,10 @@ class CycleView(BaseView):
     def _page(self, period: Period | None, form_values=None):
         items = sorted(cycle.open_items(), key=lambda item: (item.state is not DeadlineState.OVERDUE, item.due_on))
         counts = cycle.overdue_per_agency(items)
+        # The counts come from the user's own scoped items, so their agencies are the user's to name (an
+        # employee may not list agencies, and read "–" for their own).
         agencies = {agency.id: agency for agency in db.session.scalars(
-            scoped_select(Agency).where(Agency.id.in_(list(counts))))} if counts else {}
+            select(Agency).where(Agency.id.in_(list(counts))))} if counts else {}
         shown = items[:ITEMS_SHOWN]
         people = {employee.id: employee for employee in db.session.scalars(select(Employee).where(Employee.id.in_(
             {item.employee_id for item in shown} | {item.actor_id for item in shown if item.actor_id})))}

@@ -25,7 +25,7 @@ from app.security.scope import ScopedInterface, current_scope, scoped_select
 from app.services import dialogue as dialogues
 from app.services.transaction import ConcurrentChange
 from app.services.versioning import VersionConflict
-from app.views.base import translated
+from app.views.base import AttemptsUseCases, translated
 from app.views.versioning import conflict_messages
 
 FORM_ROWS = 3  # empty topic and action rows the form offers (the page's script adds more)
@@ -59,13 +59,21 @@ def _flash_refusal(error: DomainError) -> None:
         flash(translated(error), "danger")
 
 
-class DialogueView(BaseView):
+def _dialogue_refusal_status(error: DomainError) -> int:
+    """A dialogue page's refusal: 409 when someone else changed the dialogue first, 400 for any rule."""
+    return 409 if isinstance(error, ConcurrentChange) else 400
+
+
+class DialogueView(AttemptsUseCases, BaseView):
     route_base = "/dialogue"
     class_permission_name = "Dialogue"
     method_permission_name = {"index": "read", "employee": "read", "show": "read", "record": "write",
                               "edit": "write", "respond": "write", "request_dialogue": "write",
                               "feedback": "write", "cadence": "write"}
     default_view = "index"
+    # A refusal of a save on an old version lists who changed what; a dialogue page never answers 403.
+    show_refusal = staticmethod(_flash_refusal)
+    status_of_refusal = staticmethod(_dialogue_refusal_status)
 
     def _employee(self, pk) -> Employee:
         employee = ScopedInterface(Employee).get(pk) if pk is not None else None
@@ -78,17 +86,6 @@ class DialogueView(BaseView):
         if dialogue is None:
             abort(404)
         return dialogue
-
-    def _attempt(self, work, done_message: str, back: str, page):
-        """Run a use-case: on success say so and go ``back``; on refusal show ``page()`` again with the reason
-        and a 400 (409 when someone else changed the dialogue first), nothing written."""
-        try:
-            work()
-        except DomainError as error:
-            _flash_refusal(error)
-            return page(), 409 if isinstance(error, ConcurrentChange) else 400
-        flash(done_message, "info")
-        return redirect(back)
 
     @expose("/")
     @has_access
@@ -174,7 +171,7 @@ class DialogueView(BaseView):
                                           opened_version=parse_whole_number(request.form.get(VERSION_FIELD)))
             except DomainError as error:
                 _flash_refusal(error)
-                status = 409 if isinstance(error, ConcurrentChange) else 400
+                status = _dialogue_refusal_status(error)
                 # The person's entries stay; the hidden version becomes the stored one (saving again is then
                 # a decision taken knowing the other change).
                 return self._form(dialogue.employee, self._dialogue(pk), content), status

@@ -1,23 +1,21 @@
 """Performance evaluation views: the evaluations list, one evaluation's page (realisation, feedback, ratings,
 the predikat from the matrix, the workflow buttons, each posting with CSRF to EvaluationView.act), and the
 distribution curve page per agency and period (table and server-rendered SVG chart)."""
-import datetime as dt
-
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 
-from app.domain.messages import N_, DomainError
+from app.domain.messages import DomainError
 from app.domain.predikat import Predikat, Rating
 from app.extensions import db
 from app.formatting import translated_rule
 from app.models import Agency, CoreValue
-from app.models.evaluation import EVALUATION_KINDS, Evaluation
+from app.models.evaluation import EVALUATION_KINDS, OBJECTION_OUTCOMES, Evaluation
 from app.models.planning import Period, WorkPlan
-from app.parsing import parse_whole_number
 from app.security import acts
 from app.security.scope import ScopedInterface, current_scope
+from app.services import cycle_calendar
 from app.services import dialogue as dialogues
 from app.services import evaluation as evaluations
 from app.services.survey import officer_feedback
@@ -43,31 +41,8 @@ MESSAGES = {
     "rate": _l("The ratings were saved."),
     "realisation": _l("The realisation was saved."),
     "feedback": _l("The feedback was saved."),
+    "decide_objection": _l("The decision on the objection was recorded; the result is final."),
 }
-
-
-def _act(evaluation: Evaluation, name: str, form):
-    """Run one step of the evaluation page; returns the evaluation to show next and the warnings."""
-    if name == "rate":
-        return evaluation, evaluations.rate(evaluation, form.get("work_result_rating") or None,
-                                            form.get("behaviour_rating") or None)
-    if name == "realisation":
-        row = next((r for r in evaluation.realisations if r.id == parse_whole_number(form.get("realisation_id"))), None)
-        if row is None:
-            raise DomainError(N_("This realisation belongs to another evaluation."))
-        evaluations.set_realisation(evaluation, row, form.get("value"), form.get("reason"), form.get("evidence_link"))
-        return evaluation, []
-    if name == "feedback":
-        kind, _sep, target = (form.get("target") or "").partition(":")
-        evaluations.add_feedback(evaluation, kind, parse_whole_number(target), form.get("text"))
-        return evaluation, []
-    if name == "acknowledge":
-        return evaluations.acknowledge(evaluation, form.get("objection")), []
-    if name == "correct":
-        return evaluations.correct(evaluation, form.get("reason", "")), []
-    if name in ("submit", "finalise"):
-        return getattr(evaluations, name)(evaluation), []
-    raise DomainError(N_("Unknown action."))
 
 
 class EvaluationView(ExcelExport, ScopedModelView):
@@ -105,6 +80,8 @@ class EvaluationView(ExcelExport, ScopedModelView):
                 evaluation.window_start, evaluation.window_end),
             window_dialogues=dialogues.window_dialogues(evaluation.employee_id, evaluation.window_start,
                                                         evaluation.window_end),
+            objection_due=cycle_calendar.objection_decision_due_on(evaluation) if evaluation.objection_pending
+            else None, outcomes=OBJECTION_OUTCOMES,
             may_edit=evaluation.status == "draft" and "submit" in evaluations.available_transitions(evaluation))
 
     @expose("/act/<int:pk>", methods=["POST"])
@@ -115,7 +92,7 @@ class EvaluationView(ExcelExport, ScopedModelView):
             abort(404)
         name = request.form.get("name", "")
         try:
-            evaluation, warnings = _act(evaluation, name, request.form)
+            evaluation, warnings = evaluations.act_as_asked(evaluation, name, request.form)
             flash(str(MESSAGES[name]), "info")
             for warning in warnings:
                 flash(gettext("Distribution curve: %(warning)s", warning=translated_rule(warning)), "warning")
@@ -131,17 +108,11 @@ class EvaluationView(ExcelExport, ScopedModelView):
         plans = list(db.session.scalars(select(WorkPlan).where(
             WorkPlan.evaluator_id == me, WorkPlan.status == "approved").order_by(WorkPlan.id.desc()))) if me else []
         if request.method == "POST":
-            plan = next((p for p in plans if str(p.id) == request.form.get("plan")), None)
             try:
-                if plan is None:
-                    raise DomainError(N_("Choose an approved SKP you evaluate."))
-                start, end = (dt.date.fromisoformat(request.form.get(n, "")) for n in ("window_start", "window_end"))
-                evaluation = evaluations.create_evaluation(plan, request.form.get("kind"), start, end)
+                evaluation = evaluations.create_as_asked(request.form)
                 return redirect(url_for("EvaluationView.show", pk=evaluation.id))
-            except DomainError as error:  # a ValueError too: caught first, or every refusal reads as a bad date
+            except DomainError as error:
                 flash(translated(error), "danger")
-            except ValueError:
-                flash(gettext("Give the window as two dates."), "danger")
         return self.render_template("evaluation/new.html", plans=plans, kinds=EVALUATION_KINDS), (
             400 if request.method == "POST" else 200)
 

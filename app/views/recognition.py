@@ -18,7 +18,8 @@ from app.models.recognition import (AWARD_CATEGORIES, NOMINATION_STATUSES, SANCT
                                     DisciplinarySanction, Nomination)
 from app.parsing import parse_whole_number, parse_year
 from app.security import acts
-from app.security.scope import ScopedInterface, ensure_writable, refusal_of, scoped_select
+from app.security.guards import ensure_writable, refusal_of
+from app.security.scope import ScopedInterface, scoped_select
 from app.services import recognition
 from app.services.activity import today
 from app.services.transaction import ConcurrentChange

@@ -26,7 +26,8 @@ from app.models import Agency
 from app.domain.paper_survey import ANSWER_FIELDS
 from app.domain.policy import POLICIES
 from app.models.policy import PolicySetting
-from app.services.policy import check_policy_setting, check_policy_setting_deletable, policies_in_force
+from app.services.policy import (check_policy_setting, check_policy_setting_deletable, follow_deleted_setting,
+                                 follow_saved_setting, policies_in_force)
 from app.models.survey import (AGE_BANDS, CHANNELS, EDUCATIONS, OCCUPATIONS, PAPER_NUMBER_MAX_LENGTH,
                                PERIOD_KINDS, PLAN_STATUSES, SERVICE_USED_MAX_LENGTH, SUGGESTION_MAX_LENGTH,
                                ImprovementPlan, SurveyKiosk, SurveyPeriod, SurveyResponse)
@@ -250,6 +251,8 @@ class PolicySettingView(ScopedModelView):
     }
     validators = (check_policy_setting,)
     delete_checks = (check_policy_setting_deletable,)
+    save_effects = (follow_saved_setting,)
+    delete_effects = (follow_deleted_setting,)
 
     def render_template(self, template, **kwargs):
         if template == self.list_template:

@@ -26,7 +26,8 @@ LABELS = {
     "survey_element_code": _l("SKM element it improves"), "quota": _l("Quota"),
     "target_agencies": _l("Target agencies (empty: all)"), "classical_label": _l("Classical"),
     "programme": _l("Programme"), "employee": _l("Employee"), "agency": _l("Agency"), "status_label": _l("Status"),
-    "completed_on": _l("Completed on"), "jp_earned": _l("JP earned"), "certificate_number": _l("Certificate number"),
+    "completed_on": _l("Completed on"), "jp_earned": _l("JP earned"), "minutes": _l("Duration (minutes)"),
+    "certificate_number": _l("Certificate number"),
     "certificate_file": _l("Certificate file"), "pre_score": _l("Pre-assessment"), "post_score": _l("Post-assessment"),
 }
 ELEMENT_CHOICES = [("", "–")] + [(element.code, f"{element.code} {element.name}") for element in SURVEY_ELEMENTS]
@@ -81,7 +82,7 @@ class TrainingParticipationView(ScopedModelView):
     show_title = _l("Training participation")
     label_columns = LABELS
     list_columns = ["employee", "programme", "status_label", "completed_on", "jp_earned", "certificate_number"]
-    show_columns = ["employee", "agency", "programme", "status_label", "completed_on", "jp_earned",
+    show_columns = ["employee", "agency", "programme", "status_label", "completed_on", "jp_earned", "minutes",
                     "certificate_number", "certificate_file", "pre_score", "post_score"]
     search_columns = ["status", "completed_on", "certificate_number"]
     base_order = ("id", "desc")
@@ -136,7 +137,8 @@ class TrainingView(BaseView):
                 raise DomainError(N_("No employee with this NIP in your scope"), field="nip")
             training.record_participation(programme, employee, training.ParticipationInput(
                 status=form.get("status", ""), completed_on=_date(form.get("completed_on")),
-                jp_earned=form.get("jp_earned") or None, certificate_number=form.get("certificate_number"),
+                jp_earned=form.get("jp_earned") or None, minutes=form.get("minutes") or None,
+                certificate_number=form.get("certificate_number"),
                 certificate_file=form.get("certificate_file"), pre_score=form.get("pre_score") or None,
                 post_score=form.get("post_score") or None))
             flash(gettext("The participation was saved."), "info")

@@ -50,7 +50,7 @@ def upgrade():
                     postgresql_where=sa.text("status = 'submitted'"), sqlite_where=sa.text("status = 'submitted'"))
     from app.services.performance_totals import rebuild
 
-    rebuild(op.get_bind())
+    rebuild(op.get_bind(), dashboard=False)  # their tables come with 0026
     with op.batch_alter_table("performance_dialogue") as table:
         table.alter_column("version", new_column_name="row_version")
 

@@ -33,6 +33,8 @@ from flask_appbuilder.models.sqla import Model
 from sqlalchemy import Index, inspect, select, text
 from werkzeug.security import generate_password_hash
 
+from app.demo.activity import DEMO_HOLIDAYS_2026
+from app.demo.training import DEMO_ORGANISER, DEMO_PROGRAMMES, DEMO_YEAR
 from app.domain.ikm import SURVEY_ELEMENTS
 from app.domain.messages import N_, DomainError
 from app.domain.nip import parse_nip
@@ -43,6 +45,9 @@ from app.extensions import db
 from app.models import PositionKind, Rank
 from app.models.planning import CoreValue
 from app.security.scope import ADMIN, AGENCY_ADMIN, EMPLOYEE, EVALUATOR, HR_ADMIN, LEADER
+from app.services import performance_totals
+from app.services.activity import rebuild_indicator_progress, today
+from app.services.tpp import DEMO_RULES
 
 SQLITE_BATCH = 20_000
 # Programmes one employee takes in the generated year, drawn uniformly (the catalogue's JP: 30, 12, 10, 60, 4, 8).
@@ -383,8 +388,6 @@ class ProvinceGenerator:
         return random.Random(f"{self.seed}:{stream}")
 
     def _until(self) -> dt.date:
-        from app.services.activity import today
-
         return self.size.until or min(today(), dt.date(self.size.year, 12, 31))
 
     def run(self) -> GenerationReport:
@@ -429,8 +432,6 @@ class ProvinceGenerator:
 
     # --- period, holidays -------------------------------------------------------------------------
     def _period(self, connection) -> None:
-        from app.services.activity import DEMO_HOLIDAYS_2026
-
         year = self.size.year
         self.period_id = connection.scalar(text("SELECT id FROM period WHERE year = :y"), {"y": year})
         if self.period_id is None:
@@ -790,8 +791,6 @@ class ProvinceGenerator:
     def _attendance(self, connection, loader: _Loader) -> None:
         """The year's TPP rule set (the demo's figures) and every employee's marks on the attendance days, as
         a machine exports them: mostly on time; some late, early, a missing departure; a few days absent."""
-        from app.services.tpp import DEMO_RULES
-
         connection.execute(text("INSERT INTO tpp_rule_set (year, version, rules, reason, created_at) "
                                 "VALUES (:y, 1, :r, :why, :at)"),
                            {"y": self.size.year, "r": json.dumps(DEMO_RULES, sort_keys=True),
@@ -827,9 +826,6 @@ class ProvinceGenerator:
     def _progress(self, connection) -> None:
         """The running totals the dashboard and the leaders' table read: approved volume per indicator, then
         each employee's (which reads the former), from the activities and plans."""
-        from app.services import performance_totals
-        from app.services.activity import rebuild_indicator_progress
-
         for table, rebuild in (("indicator_progress", rebuild_indicator_progress),
                                ("employee_performance_total", performance_totals.rebuild)):
             started = time.perf_counter()
@@ -937,8 +933,6 @@ class ProvinceGenerator:
         participation: completed (with certificate, JP and scores) where the programme has ended, registered
         otherwise. The draws put about half of the PNS at 20 JP or more (RULES §9), so the compliance pages
         have both sides to show."""
-        from app.services.training import DEMO_ORGANISER, DEMO_PROGRAMMES, DEMO_YEAR
-
         rng = self.rng("training")
         until, year = self._until(), self.size.year
         kinds = dict(connection.execute(text("SELECT code, id FROM training_kind")).all())
