@@ -46,7 +46,8 @@ def decimal(value, places: int = 2) -> str:
 
 
 def percent(value, places: int = 2) -> str:
-    return DASH if value is None else f"{decimal(value, places)} %"
+    # A no-break space: a narrow column never leaves the percent sign alone on the next line.
+    return DASH if value is None else f"{decimal(value, places)}\u00a0%"
 
 
 def quantity(value) -> str:

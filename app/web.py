@@ -21,6 +21,7 @@ from app import arguments, template_texts
 from app.errors import answer as error_page
 from app.extensions import db
 from app.parsing import ROW_ID_MAX, parse_whole_number
+from app.domain.nip import format_nip
 from app.formatting import quantity, shown
 from app.security.roles import role_label
 from app.views.base import decimal
@@ -186,6 +187,7 @@ def register_request_hooks(app) -> None:
     app.add_template_filter(role_label)
     app.add_template_filter(shown)  # the generated lists' and show pages' values (app/templates/appbuilder)
     app.add_template_filter(quantity)  # a stored quantity on a page of its own reads as in the generated lists
+    app.add_template_filter(format_nip, "nip")  # grouped as printed on official forms: 19860926 201505 1 001
     from app.views.list_rows import row_buttons  # here: app.views.list_rows reads this module's csp_nonce
 
     app.add_template_global(row_buttons)  # the generated lists' row buttons

@@ -5,7 +5,7 @@ between the test and the requests and hide stale-data bugs (FAB_NOTES.md).
 """
 from contextlib import contextmanager
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
 from app.extensions import db
 from app.models import Agency, UserAccount
@@ -23,6 +23,17 @@ def database():
     with _app.app_context():
         yield db.session
         db.session.rollback()
+
+
+def meanwhile(statement, **params):
+    """Another user's change, committed between a request's read and its write, in raw SQL. The other user's
+    write would have gone through the app, which keeps the running totals in its transaction; raw SQL
+    rebuilds them as the README asks of any write past the session."""
+    from app.services import performance_totals
+
+    with _app.app_context(), db.engine.begin() as connection:
+        connection.execute(text(statement), params)
+        performance_totals.rebuild(connection)
 
 
 def agency_id(code):

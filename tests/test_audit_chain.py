@@ -1,11 +1,14 @@
 """The audit log is a hash chain anchored outside itself: `flask audit verify` names the first entry changed or
 removed behind the application's back, a log cut short or emptied, and an anchor moved to match; nothing in the
 application can change an entry, and PostgreSQL refuses the same through SQL."""
+import datetime as dt
+
 import pytest
 from sqlalchemy import delete, select, text, update
 
 from app.extensions import db
 from app.models import AuditEntry, Unit
+from app.models.activity import Holiday
 from app.models.audit import AuditAnchor
 from app.services.audit import GENESIS_HASH, entry_hash
 from tests.conftest import POSTGRES_URL
@@ -107,6 +110,18 @@ def test_each_new_entry_links_to_the_one_before_and_moves_the_anchor(app, api_as
     result = verify(app)
     assert result.exit_code == 0, result.output
     assert f"OK: {head.entry_count} entries" in result.output
+
+
+def test_a_created_row_is_logged_with_its_id(app):
+    """A new row's entry names the row: its id is known once the flush wrote it, on both databases."""
+    with database() as session:
+        holiday = Holiday(date=dt.date(2031, 8, 17), name="Hari Kemerdekaan (uji log)")
+        session.add(holiday)
+        session.commit()
+        created = session.scalar(select(AuditEntry).where(AuditEntry.entity == "Holiday",
+                                                          AuditEntry.action == "create")
+                                 .order_by(AuditEntry.id.desc()))
+        assert created is not None and created.entity_id == str(holiday.id)
 
 
 @sqlite_only

@@ -386,6 +386,30 @@ def test_overdue_items_never_show_a_foreign_agency(chain, api_as, as_user):
     assert own and {item["employee_id"] for item in own} == {employee_of("pegawai.disdik")[0]}
 
 
+def test_the_overdue_items_of_one_agency_stay_within_the_scope(chain, api_as, as_user):
+    """The leaders' table links to /cycle/?agency=<id>: the page and the API count that agency only, and an
+    agency outside the scope gives nothing, not its items."""
+    disdik, dinkes = agency_id("DISDIKBUD"), agency_id("DINKES")
+    client, headers = api_as("sekda")
+    every = client.get("/api/v1/cycle/open", headers=headers).json["result"]
+    assert {disdik, dinkes} <= {item["agency_id"] for item in every}
+    only = client.get("/api/v1/cycle/open", headers=headers, query_string={"agency": dinkes}).json
+    assert only["count"] == sum(item["agency_id"] == dinkes for item in every) > 0
+    assert {item["agency_id"] for item in only["result"]} == {dinkes}
+    assert [row["agency_id"] for row in client.get("/api/v1/cycle/overdue", headers=headers,
+                                                   query_string={"agency": dinkes}).json["result"]] == [dinkes]
+    with database() as session:
+        dinkes_name = session.scalar(select(Agency.name).where(Agency.id == dinkes))
+        disdik_name = session.scalar(select(Agency.name).where(Agency.id == disdik))
+    page = as_user("sekda").get(f"/cycle/?agency={dinkes}").get_data(as_text=True)
+    assert f"Hanya {dinkes_name}." in page and disdik_name not in page
+
+    client, headers = api_as("admin.disdik")  # DINKES is not theirs
+    assert client.get("/api/v1/cycle/open", headers=headers, query_string={"agency": dinkes}).json["count"] == 0
+    foreign = as_user("admin.disdik").get(f"/cycle/?agency={dinkes}").get_data(as_text=True)
+    assert dinkes_name not in foreign
+
+
 def test_an_employee_reads_their_own_agency_in_the_overdue_table(as_user):
     """An employee may not list agencies; the overdue count of their own item still names its agency."""
     page = as_user("pegawai.disdik").get("/cycle/").get_data(as_text=True)

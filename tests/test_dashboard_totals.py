@@ -9,11 +9,12 @@ from decimal import Decimal
 
 import flask
 import pytest
-from sqlalchemy import case, delete, func, select, text, update
+from sqlalchemy import case, delete, func, insert, select, text, update
 
 from app.models import Employee, Unit
 from app.models.activity import DailyActivity
 from app.models.performance import ActivityDayTotal, WorkPlanAchievementTotal
+from app.models.planning import Period
 from app.models.security import UserAccount
 from app.security.scope import agency_reach, current_scope, read_filter, scoped_select
 from app.services import activity as activities
@@ -51,6 +52,12 @@ def plan_totals_the_long_way(session):
         figures[2] += 1
         figures[3] += min(Decimal(volume) / Decimal(target), Decimal(1))
     return plans
+
+
+def period_of_today(session):
+    day = activities.today()
+    return session.scalar(select(Period.id).where(Period.start_date <= day, Period.end_date >= day)
+                          .order_by(Period.start_date.desc()))
 
 
 def assert_exact(step):
@@ -143,9 +150,23 @@ def test_every_write_keeps_the_dashboard_totals_equal_to_the_long_way(app, as_us
     assert_exact("approved in bulk")
     assert_dashboards_exact(app, as_user, "approved in bulk")
 
-    # Scripts writing through the session, past the flush: a bulk update of the date, then a bulk delete.
+    # Scripts writing through the session, past the flush: a bulk insert, a bulk update of the date, then a
+    # bulk delete.
     waiting = report(reporter, result, today, 1, "Laporan yang dipindah oleh skrip")
     act(reporter, f"/api/v1/activity/{waiting}/submit")
+    with database() as session:
+        mine = session.get(Employee, me)
+        imported = session.scalars(insert(DailyActivity).returning(DailyActivity.id), [
+            {"employee_id": me, "agency_id": mine.agency_id, "period_id": period_of_today(session),
+             "activity_date": day, "start_time": dt.time(8), "end_time": dt.time(9), "description": "Impor skrip",
+             "volume": 1, "output_unit": "laporan", "status": status}
+            for day, status in ((today, "submitted"), (earlier, "approved"), (earlier, "draft"))]).all()
+        session.commit()
+    assert_exact("a bulk insert through the session")
+    with database() as session:
+        session.execute(delete(DailyActivity).where(DailyActivity.id.in_(imported)))
+        session.commit()
+    assert_exact("the inserted rows deleted in bulk")
     with database() as session:
         session.execute(update(DailyActivity).where(DailyActivity.id == waiting).values(activity_date=earlier))
         session.commit()

@@ -18,7 +18,7 @@ from app.models.document import ImmutableDocument, SignedDocumentContent
 from app.models.evaluation import Evaluation, EvaluationRealisation, Feedback
 from app.models.guards import FinalEvaluationChanged
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
-from tests.helpers import agency_id, count, database, employee_of, versioned
+from tests.helpers import agency_id, count, database, employee_of, meanwhile, versioned
 
 YEAR = 2087  # a period of its own: nothing here is counted by another module's figures
 _plan_versions = itertools.count(1)  # one employee, one period: each plan made here is a version of its own
@@ -350,16 +350,6 @@ def test_a_crash_while_finalising_leaves_the_evaluation_acknowledged(api_as, per
 
 # --- two people, one record ---------------------------------------------------------------------------
 
-def meanwhile(app, statement, **params):
-    """Another user's change committed between this request's read and its write. The other user's write went
-    through the app, which keeps the running totals in its transaction; raw SQL does as the README asks."""
-    from app.services import performance_totals
-
-    with app.app_context(), db.engine.begin() as connection:
-        connection.execute(sa.text(statement), params)
-        performance_totals.rebuild(connection)
-
-
 def test_two_decisions_on_one_activity_one_wins(app, api_as, period, monkeypatch):
     from app.services import activity
 
@@ -367,8 +357,8 @@ def test_two_decisions_on_one_activity_one_wins(app, api_as, period, monkeypatch
     original = activity._decide
 
     def returned_meanwhile(item, *args):
-        meanwhile(app, "UPDATE daily_activity SET status = 'returned', return_note = 'lengkapi bukti', "
-                       "version_id = version_id + 1 WHERE id = :id", id=pk)
+        meanwhile("UPDATE daily_activity SET status = 'returned', return_note = 'lengkapi bukti', "
+                  "version_id = version_id + 1 WHERE id = :id", id=pk)
         return original(item, *args)
 
     monkeypatch.setattr(activity, "_decide", returned_meanwhile)
@@ -388,8 +378,8 @@ def test_two_decisions_on_one_skp_one_wins(app, api_as, period, monkeypatch):
     original = planning._ensure_evaluator
 
     def returned_meanwhile(plan, *args):
-        meanwhile(app, "UPDATE work_plan SET status = 'returned', return_note = 'perbaiki target', "
-                       "row_version = row_version + 1 WHERE id = :id", id=pk)
+        meanwhile("UPDATE work_plan SET status = 'returned', return_note = 'perbaiki target', "
+                  "row_version = row_version + 1 WHERE id = :id", id=pk)
         return original(plan, *args)
 
     monkeypatch.setattr(planning, "_ensure_evaluator", returned_meanwhile)
@@ -409,8 +399,8 @@ def test_two_edits_of_one_evaluation_one_wins(app, api_as, period, monkeypatch):
     original = evaluations._ensure_changeable
 
     def rated_meanwhile(item):
-        meanwhile(app, "UPDATE evaluation SET work_result_rating = 3, behaviour_rating = 3, predikat = 5, "
-                       "row_version = row_version + 1 WHERE id = :id", id=pk)
+        meanwhile("UPDATE evaluation SET work_result_rating = 3, behaviour_rating = 3, predikat = 5, "
+                  "row_version = row_version + 1 WHERE id = :id", id=pk)
         return original(item)
 
     monkeypatch.setattr(evaluations, "_ensure_changeable", rated_meanwhile)

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import event, exists, func, select
 from sqlalchemy.orm import aliased
 
+from app.domain.nip import format_nip
 from app.domain.numbers import round_half_up
 from app.models import Agency, Employee
 from app.models.activity import DailyActivity
@@ -84,7 +85,10 @@ def test_each_role_sees_exactly_its_scope_in_the_page_json_and_excel(clients):
         disdik_nips = sorted(session.scalars(select(Employee.nip).where(Employee.id.in_(disdik))))
         dinkes_nips = set(session.scalars(select(Employee.nip).join(Agency).where(Agency.code == "DINKES")))
     page = clients["admin.disdik"].get("/performance/").get_data(as_text=True)
-    assert "Dinas Kesehatan" not in page and not any(nip in page for nip in dinkes_nips)
+    shown_nips = set(re.findall(r'class="text-muted sk-nip">([\d ]+)<', page))
+    assert shown_nips and all(len(nip.split()) in (4, 6) for nip in shown_nips)  # grouped as on official forms
+    assert "Dinas Kesehatan" not in page and not shown_nips & {format_nip(nip) for nip in dinkes_nips}
+    assert not any(nip in page for nip in dinkes_nips)
     workbook = load_workbook(io.BytesIO(clients["admin.disdik"].get("/performance/export").data))
     assert sorted(row[1] for row in workbook.active.iter_rows(min_row=2, values_only=True)) == disdik_nips
 

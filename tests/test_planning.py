@@ -247,7 +247,7 @@ def test_lower_is_better_achievement_matches_hand_computation(as_user):
         assert indicator.quarter_achievement(2).quantize(Decimal("0.01")) == Decimal("92.14")
         assert indicator.year_achievement == indicator.quarter_achievement(2)
     html = as_user("admin.dinkes").get("/organizationindicatorview/list/").get_data(as_text=True)
-    assert "92,14 %" in html
+    assert "92,14\u00a0%" in html
 
 
 def test_plan_page_offers_only_the_steps_the_user_may_take(as_user):

@@ -22,7 +22,7 @@ from app.models.recognition import AwardType, Nomination
 from app.models.training import TrainingKind, TrainingParticipation, TrainingProgramme
 from tests.conftest import csrf_token
 from tests.english import InEnglish, english_browser
-from tests.helpers import count, database, employee_of
+from tests.helpers import count, database, employee_of, meanwhile
 
 YEAR = 2093  # plans and decided activities of a period of their own: no other module counts them
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -205,12 +205,6 @@ def test_deleting_a_draft_removes_its_evidence_file_too(app, as_user, api_as, re
 
 # --- a lost race: 409 or a message, nothing half-written ------------------------------------------------------
 
-def meanwhile(app, statement, **params):
-    """Another user's change committed between this request's read and its write."""
-    with app.app_context(), db.engine.begin() as connection:
-        connection.execute(sa.text(statement), params)
-
-
 @pytest.fixture()
 def decided_meanwhile(app, monkeypatch):
     """When the request starts deciding, the activity ``target[0]`` has just been approved in another tab."""
@@ -220,8 +214,8 @@ def decided_meanwhile(app, monkeypatch):
 
     def approved_elsewhere_first(item, *args):
         if target:
-            meanwhile(app, "UPDATE daily_activity SET status = 'approved', version_id = version_id + 1 "
-                           "WHERE id = :id", id=target.pop())
+            meanwhile("UPDATE daily_activity SET status = 'approved', version_id = version_id + 1 "
+                      "WHERE id = :id", id=target.pop())
         return original(item, *args)
 
     monkeypatch.setattr(activity, "_decide", approved_elsewhere_first)

@@ -19,6 +19,7 @@ from app.api.base import AnswersUseCases
 from app.domain.cycle_deadlines import DeadlineState
 from app.extensions import db
 from app.models.planning import Period
+from app.parsing import parse_whole_number
 from app.services import cycle, cycle_calendar
 
 MAX_ITEMS = 500
@@ -75,7 +76,7 @@ class CycleApi(AnswersUseCases, BaseApi):
     def open_items(self):
         states = (DeadlineState.OVERDUE,) if request.args.get("state") == "overdue" else (
             DeadlineState.DUE_SOON, DeadlineState.OVERDUE)
-        items = sorted(cycle.open_items(states=states),
+        items = sorted(cycle.open_items(states=states, agency_id=parse_whole_number(request.args.get("agency"))),
                        key=lambda item: (item.state is not DeadlineState.OVERDUE, item.due_on))
         return self.response(200, result=[item_json(item) for item in items[:MAX_ITEMS]], count=len(items))
 
@@ -83,7 +84,8 @@ class CycleApi(AnswersUseCases, BaseApi):
     @protect()
     @safe
     def overdue(self):
-        counts = cycle.overdue_per_agency(cycle.open_items(states=(DeadlineState.OVERDUE,)))
+        counts = cycle.overdue_per_agency(cycle.open_items(states=(DeadlineState.OVERDUE,),
+                                                           agency_id=parse_whole_number(request.args.get("agency"))))
         return self.response(200, result=[
             {"agency_id": count.agency_id, "total": count.total,
              **{kind.value: number for kind, number in count.by_kind.items()}} for count in counts.values()])

@@ -125,19 +125,7 @@ def read_filter(model, scope: UserScope, agency_id: int | None = None):
     agency_column = getattr(model, "__scope_agency__", None)
     if agency_column and scope.agency_ids:
         conditions.append(getattr(model, agency_column).in_(scope.agency_ids))
-    owner_column = getattr(model, "__scope_owner__", None)
-    if owner_column and scope.employee_id:
-        owner = getattr(model, owner_column)
-        conditions.append(owner == scope.employee_id)
-        if scope.supervised_position_id:
-            conditions.append(owner.in_(_subordinate_ids(scope.supervised_position_id)))
-    evaluator_column = getattr(model, "__scope_evaluator__", None)
-    if evaluator_column and scope.employee_id and scope.supervised_position_id:
-        conditions.append(getattr(model, evaluator_column) == scope.employee_id)
-    # Columns naming an employee who decides about the row (the superior deciding an objection) read it too.
-    if scope.employee_id:
-        conditions += [getattr(model, column) == scope.employee_id
-                       for column in getattr(model, "__scope_deciders__", ())]
+    conditions += _personal_conditions(model, scope, subordinates_listed=False)
     return or_(*conditions) if conditions else false()
 
 
@@ -168,24 +156,31 @@ def agency_reach(model, scope: UserScope, agency_id: int | None = None) -> Agenc
     return AgencyReach(scope.agency_ids, beyond)
 
 
-def _personal_conditions(model, scope: UserScope) -> list:
-    """``read_filter``'s conditions on the owner and evaluator columns, the subordinates as a list of ids: an
-    IN (subquery) OR-ed with the others makes PostgreSQL read a large table whole instead of its indexes."""
+def _personal_conditions(model, scope: UserScope, subordinates_listed: bool = True) -> list:
+    """The rows a person reads beyond their agencies: their own and their subordinates' (owner column), those
+    they evaluate (evaluator column, for a superior), and those naming them as the one who decides (the
+    superior deciding an objection). With ``subordinates_listed`` the subordinates are a list of ids (the
+    per-agency figures: an IN (subquery) OR-ed with the others makes PostgreSQL read a large table whole
+    instead of its indexes), else a subquery inside the statement (``read_filter``)."""
     from app.extensions import db
 
+    if not scope.employee_id:
+        return []
     conditions = []
     owner_column = getattr(model, "__scope_owner__", None)
-    if owner_column and scope.employee_id:
-        owners = [scope.employee_id]
-        if scope.supervised_position_id:
-            owners += db.session.scalars(_subordinate_ids(scope.supervised_position_id))
-        conditions.append(getattr(model, owner_column).in_(owners))
+    if owner_column:
+        owner = getattr(model, owner_column)
+        if not scope.supervised_position_id:
+            conditions.append(owner == scope.employee_id)
+        elif subordinates_listed:
+            conditions.append(owner.in_([scope.employee_id,
+                                         *db.session.scalars(_subordinate_ids(scope.supervised_position_id))]))
+        else:
+            conditions += [owner == scope.employee_id, owner.in_(_subordinate_ids(scope.supervised_position_id))]
     evaluator_column = getattr(model, "__scope_evaluator__", None)
-    if evaluator_column and scope.employee_id and scope.supervised_position_id:
+    if evaluator_column and scope.supervised_position_id:
         conditions.append(getattr(model, evaluator_column) == scope.employee_id)
-    if scope.employee_id:
-        conditions += [getattr(model, column) == scope.employee_id
-                       for column in getattr(model, "__scope_deciders__", ())]
+    conditions += [getattr(model, column) == scope.employee_id for column in getattr(model, "__scope_deciders__", ())]
     return conditions
 
 

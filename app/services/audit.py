@@ -192,7 +192,12 @@ def _name_of(obj, action) -> str:
 
 
 def _row(obj, action, changes, user_id, username, ip):
-    identity = inspect(obj).identity
+    # Not the identity key: a row created in this flush gets it only after the flush events have run; its
+    # primary key columns already hold what the INSERT wrote.
+    state = inspect(obj)
+    identity = state.identity or state.mapper.primary_key_from_instance(obj)
+    if any(part is None for part in identity):
+        identity = None
     return {
         "created_at": utcnow(), "user_id": user_id, "username": username, "ip_address": ip,
         "action": action, "entity": type(obj).__name__,

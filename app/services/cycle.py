@@ -120,16 +120,16 @@ def _open_periods(day: dt.date) -> list[Period]:
 
 
 def open_items(day: dt.date | None = None,
-               states=(DeadlineState.DUE_SOON, DeadlineState.OVERDUE)) -> list[OpenItem]:
+               states=(DeadlineState.DUE_SOON, DeadlineState.OVERDUE), agency_id: int | None = None) -> list[OpenItem]:
     """Every act of the cycle due soon or overdue on ``day`` for the employees in the user's scope (the system's
-    outside a request: the tick sees every agency); see the module docstring."""
+    outside a request: the tick sees every agency), of one agency if ``agency_id``; see the module docstring."""
     day = day or today()
     items: list[OpenItem] = []
     for period in _open_periods(day):
         clock = _Clock(deadlines_of(period).as_rule(), calendar_of(period), day, states)
-        items += _skp_items(period, clock)
-        items += _evaluation_items(period, clock)
-        items += _objection_items(period, clock)
+        items += _skp_items(period, clock, agency_id)
+        items += _evaluation_items(period, clock, agency_id)
+        items += _objection_items(period, clock, agency_id)
     return [item for item in items if item.state in states]
 
 
@@ -166,7 +166,7 @@ def _newest_first(model, *partition):
     return func.row_number().over(partition_by=partition, order_by=(model.version.desc(), model.id)).label("rank")
 
 
-def _skp_items(period, clock: _Clock) -> list[OpenItem]:
+def _skp_items(period, clock: _Clock, agency_id: int | None = None) -> list[OpenItem]:
     """Active employees in scope without an approved SKP for the period: the employee sets it, or, once their
     newest SKP is submitted, the evaluator approves it. One statement; the deadline is the same for all."""
     deadlines = clock.deadlines
@@ -178,12 +178,13 @@ def _skp_items(period, clock: _Clock) -> list[OpenItem]:
     approved = select(WorkPlan.id).where(WorkPlan.employee_id == Employee.id, WorkPlan.period_id == period.id,
                                          WorkPlan.status == "approved").exists()
     rows = db.session.execute(
-        scoped_select(Employee, Employee.id, Employee.agency_id, newest.c.id, newest.c.status, newest.c.evaluator_id)
+        scoped_select(Employee, Employee.id, Employee.agency_id, newest.c.id, newest.c.status, newest.c.evaluator_id,
+                      agency_id=agency_id)
         .outerjoin(newest, and_(newest.c.employee_id == Employee.id, newest.c.rank == 1))
         .where(Employee.active.is_(True), ~approved).order_by(Employee.id))
-    return [OpenItem(DeadlineKind.SKP, state, deadlines.skp_due, agency_id, employee_id,
+    return [OpenItem(DeadlineKind.SKP, state, deadlines.skp_due, agency, employee_id,
                      evaluator_id if status == "submitted" else employee_id, plan_id or 0)
-            for employee_id, agency_id, plan_id, status, evaluator_id in rows]
+            for employee_id, agency, plan_id, status, evaluator_id in rows]
 
 
 def _window_kind_of_agency(period: Period):
@@ -207,7 +208,7 @@ def _ended_windows(period: Period, clock: _Clock):
     return union_all(*rows).subquery("window") if rows else None
 
 
-def _evaluation_items(period, clock: _Clock) -> list[OpenItem]:
+def _evaluation_items(period, clock: _Clock, agency_id: int | None = None) -> list[OpenItem]:
     """The ended windows of every employee's newest approved SKP in scope whose newest evaluation is not final:
     the evaluator delivers it (after a hand-off, their superior), the employee returns it signed, the evaluator
     reports it — in one statement over the SKPs, the ended windows and the evaluations of the period."""
@@ -216,7 +217,7 @@ def _evaluation_items(period, clock: _Clock) -> list[OpenItem]:
         return []
     plans = (scoped_select(WorkPlan, WorkPlan.id, WorkPlan.employee_id, WorkPlan.agency_id, WorkPlan.evaluator_id,
                            _window_kind_of_agency(period).label("window_kind"),
-                           _newest_first(WorkPlan, WorkPlan.employee_id))
+                           _newest_first(WorkPlan, WorkPlan.employee_id), agency_id=agency_id)
              .outerjoin(AgencyPeriodSetting, and_(AgencyPeriodSetting.agency_id == WorkPlan.agency_id,
                                                   AgencyPeriodSetting.period_id == period.id))
              .where(WorkPlan.period_id == period.id, WorkPlan.status == "approved").subquery("plan"))
@@ -257,7 +258,7 @@ def _window_item(row, clock: _Clock) -> OpenItem:
                     row.evaluation_id, window, row.kind, row.hand_off_id is not None)
 
 
-def _objection_items(period, clock: _Clock) -> list[OpenItem]:
+def _objection_items(period, clock: _Clock, agency_id: int | None = None) -> list[OpenItem]:
     """The objections to the period's evaluations in scope still undecided: the evaluator's superior named when
     the objection was filed decides it within the period's decision days after filing (Format D.1.3); with no
     superior in the system nobody is reminded (HR records the decision: app.security.acts)."""
@@ -265,7 +266,8 @@ def _objection_items(period, clock: _Clock) -> list[OpenItem]:
     for row in db.session.execute(scoped_select(Evaluation, Evaluation.id, Evaluation.agency_id,
                                                 Evaluation.employee_id, Evaluation.objection_decider_id,
                                                 Evaluation.work_plan_id, Evaluation.kind, Evaluation.window_start,
-                                                Evaluation.window_end, Evaluation.acknowledged_at)
+                                                Evaluation.window_end, Evaluation.acknowledged_at,
+                                                agency_id=agency_id)
                                   .where(Evaluation.period_id == period.id, Evaluation.objection.is_not(None),
                                          Evaluation.objection_outcome.is_(None))):
         due_on = clock.due(rules.objection_decision_due, local_date(row.acknowledged_at) or row.window_end)

@@ -9,7 +9,7 @@ Why the session and not a call in each use-case: the figures come from activitie
 indicators, which many paths write (the activity form, the list actions, the REST API, bulk decisions, the
 SKP workflow, seeds, scripts). Like the audit log and document freshness, this watches the session:
 
-* after each flush, and before a bulk UPDATE/DELETE through the session, the employees whose activities,
+* after each flush, and before a bulk INSERT/UPDATE/DELETE through the session, the employees whose activities,
   SKPs or IKIs are written are noted;
 * before commit, their rows are recomputed (``refresh``) from the rows themselves: a handful of index
   probes on that employee's own activities and plans, so a figure is exact whatever path wrote it, a
@@ -233,8 +233,30 @@ def _day_counts_of(connection, activity_ids: list[int]) -> dict:
     return deltas
 
 
+def _inserted_rows(execute_state, table_names) -> list[dict] | None:
+    """The rows of ``session.execute(insert(Model), [rows])`` into one of ``table_names``, else None."""
+    if not execute_state.is_insert or getattr(execute_state.statement, "table", None) is None:
+        return None
+    if execute_state.statement.table.name not in table_names:
+        return None
+    rows = execute_state.parameters
+    if not rows:  # insert().values(...) or from a select: the rows are not known before it runs
+        raise ValueError("an ORM INSERT into %s through the session needs its rows as parameters, "
+                         "so that the running totals follow" % execute_state.statement.table.name)
+    return [rows] if isinstance(rows, dict) else list(rows)
+
+
 def _count_bulk_days(execute_state):
-    # session.execute(update(DailyActivity) / delete(...)): the rows' counts before and after the statement.
+    # session.execute(insert / update / delete(DailyActivity)): the rows' counts before and after the statement.
+    inserted = _inserted_rows(execute_state, {DailyActivity.__tablename__})
+    if inserted is not None:
+        deltas: dict = {}
+        for row in inserted:
+            _add_to_day(deltas, _day_key((row.get("agency_id"), row.get("activity_date"),
+                                          row.get("status", "draft"))), +1)
+        result = execute_state.invoke_statement()
+        _add_day_counts(execute_state.session.connection(), deltas)
+        return result
     if not (execute_state.is_update or execute_state.is_delete):
         return None
     if getattr(getattr(execute_state.statement, "table", None), "name", None) != DailyActivity.__tablename__:
@@ -335,8 +357,18 @@ def _collect(session, flush_context) -> None:
 
 
 def _collect_bulk(execute_state) -> None:
-    # session.execute(update(DailyActivity) / delete(...)) bypasses the flush: note the employees whose rows
-    # the statement is about to change, before it runs.
+    # session.execute(insert / update / delete(DailyActivity)) bypasses the flush: note the employees whose
+    # rows the statement is about to change, before it runs.
+    inserted = _inserted_rows(execute_state, {source.__tablename__ for source in _SOURCES})
+    if inserted is not None:
+        touched = execute_state.session.info.setdefault(_TOUCHED, set())
+        touched.update(row["employee_id"] for row in inserted if row.get("employee_id") is not None)
+        results = sorted({row["work_result_id"] for row in inserted if row.get("work_result_id") is not None})
+        for start in range(0, len(results), _CHUNK):  # an IKI: the employee of its SKP
+            touched.update(execute_state.session.connection().scalars(
+                select(WorkPlan.employee_id).join(WorkResult, WorkResult.work_plan_id == WorkPlan.id)
+                .where(WorkResult.id.in_(results[start:start + _CHUNK]))))
+        return
     if not (execute_state.is_update or execute_state.is_delete):
         return
     table = getattr(execute_state.statement, "table", None)

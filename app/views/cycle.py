@@ -16,6 +16,7 @@ from app.models import Agency, Employee
 from app.models.planning import Period
 from app.parsing import parse_whole_number
 from app.security import acts
+from app.security.scope import scoped_select
 from app.services import cycle, cycle_calendar
 from app.services.activity import today
 from app.services.transaction import ConcurrentChange
@@ -71,7 +72,10 @@ class CycleView(BaseView):
         return self._page(_chosen_period())
 
     def _page(self, period: Period | None, form_values=None):
-        items = sorted(cycle.open_items(), key=lambda item: (item.state is not DeadlineState.OVERDUE, item.due_on))
+        # ?agency=<id> (the leaders' table links here filtered to its agency): within the scope, as every read.
+        agency_id = parse_whole_number(request.args.get("agency"))
+        items = sorted(cycle.open_items(agency_id=agency_id),
+                       key=lambda item: (item.state is not DeadlineState.OVERDUE, item.due_on))
         counts = cycle.overdue_per_agency(items)
         # The counts come from the user's own scoped items, so their agencies are the user's to name (an
         # employee may not list agencies, and read "–" for their own).
@@ -88,7 +92,9 @@ class CycleView(BaseView):
             form_values=form_values or {}, may_adjust=acts.is_hr_administrator(),
             counts=sorted(counts.values(), key=lambda count: -count.total), agencies=agencies,
             kinds=list(DeadlineKind), kind_labels=KIND_LABELS, column_labels=COLUMN_LABELS,
-            state_labels=STATE_LABELS, items=shown, total=len(items), people=people, kind_label=kind_label)
+            state_labels=STATE_LABELS, items=shown, total=len(items), people=people, kind_label=kind_label,
+            chosen_agency=db.session.scalar(scoped_select(Agency).where(Agency.id == agency_id))
+            if agency_id is not None else None)
 
     @expose("/deadlines/<int:period_id>", methods=["POST"])
     @has_access

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from app.domain.nip import format_nip
 from app.extensions import db
 from app.models import Employee
 from app.services import activity as activities
@@ -48,7 +49,7 @@ def test_head_of_agency_follows_the_lowest_employee_and_holds_a_dialogue(live_se
     leader.page.click("th a[href*='sort=achievement']")
     leader.page.wait_for_url(re.compile(r"sort=achievement"))
     first = leader.page.locator("#performance-rows tr").first
-    expect(first).to_contain_text(LOWEST)
+    expect(first).to_contain_text(format_nip(LOWEST))  # grouped as on official forms
     before = first.inner_text()
     assert shown_today not in before
     leader.shot("sorted-by-achievement")
@@ -60,7 +61,7 @@ def test_head_of_agency_follows_the_lowest_employee_and_holds_a_dialogue(live_se
     detail.open(href)
     content = detail.page.content()
     assert "Terlaksananya pembinaan kurikulum dan penilaian sekolah dasar" in content  # the RHK
-    assert "29,0 %" in content  # approved volume ÷ target of its IKI, with the decimal comma
+    assert "29,0\u00a0%" in detail.page.inner_text("body")  # approved volume ÷ target of its IKI, decimal comma
     assert detail.page.locator("table").nth(2).locator("tbody tr").count() > 0  # recent activities
     detail.shot("employee-page")
 
