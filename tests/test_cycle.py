@@ -414,4 +414,4 @@ def test_an_employee_reads_their_own_agency_in_the_overdue_table(as_user):
     """An employee may not list agencies; the overdue count of their own item still names its agency."""
     page = as_user("pegawai.disdik").get("/cycle/").get_data(as_text=True)
     table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in page else ""
-    assert "Dinas Pendidikan dan Kebudayaan" in table and "<td>–</td>" not in table
+    assert "Dinas Pendidikan dan Kebudayaan" in table and "<strong>–</strong>" not in table

@@ -288,7 +288,7 @@ def test_table_page_speaks_indonesian_with_time_and_decimal_comma(clients):
     assert re.search(r'src="/static/performance/refresh\.js(\?v=\w+)?" nonce="', page)
     rows = every_row(clients["kadis.disdik"], sort="achievement", desc="1")[0]
     top = next(row for row in rows if row["achievement"])
-    assert f"{Decimal(top['achievement']):.1f}".replace(".", ",") + " %" in clients["kadis.disdik"].get(
+    assert f"{Decimal(top['achievement']):.1f}".replace(".", ",") + "&nbsp;%" in clients["kadis.disdik"].get(
         "/performance/?sort=achievement&desc=1").get_data(as_text=True)
 
 
