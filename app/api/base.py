@@ -49,15 +49,6 @@ def conflict_json(api, conflict: VersionConflict) -> dict:
             "changed": changed, "changed_by": list(conflict.changed_by)}
 
 
-def opened_version(row, body: dict) -> int | None:
-    """The version of ``row`` a change or decision was taken on: the ``row_version`` the client sent (not a whole
-    number: None, which the use-case refuses), else the one just read, so that a client that sends none still
-    loses a race at the write."""
-    if VERSION_FIELD not in body:
-        return row.row_version
-    return body[VERSION_FIELD] if type(body[VERSION_FIELD]) is int else None
-
-
 class VersionedApi:
     """ModelRestApi mixin: ``row_version`` in every read and required on every PUT of a versioned record."""
 

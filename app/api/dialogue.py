@@ -29,7 +29,7 @@ from flask import g, request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_babel import gettext
 
-from app.api.base import AnswersUseCases, opened_version
+from app.api.base import AnswersUseCases
 from app.domain.messages import N_, DomainError
 from app.extensions import db
 from app.formatting import translated
@@ -41,6 +41,7 @@ from app.notifications import notification_link, notification_text
 from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, current_scope, scoped_select
 from app.services import dialogue as dialogues
+from app.services.versioning import opened_version
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -18,7 +18,7 @@ from flask import request
 from flask_babel import gettext
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
-from app.api.base import AnswersUseCases, opened_version
+from app.api.base import AnswersUseCases
 from app.domain.messages import N_, DomainError
 from app.extensions import db
 from app.formatting import translated
@@ -28,6 +28,7 @@ from app.parsing import parse_whole_number
 from app.security.scope import scoped_select
 from app.services import recognition
 from app.services.activity import today
+from app.services.versioning import opened_version
 
 
 def nomination_json(row: Nomination) -> dict:

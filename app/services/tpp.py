@@ -124,24 +124,24 @@ def rule_set_from_form(form) -> dict:
     def text(value) -> str:
         return value.strip() if isinstance(value, str) else ""
 
-    def percent(value, field_name, row=None):
-        number = parse_decimal(text(value))
+    def parsed(parse, value, field_name, row, messages):
+        """``parse(value)``, or None with the field's message (of a field, or of a numbered row)."""
+        number = parse(text(value))
         if number is None:
             if row is None:
-                refuse(field_name, N_("Type a percentage, e.g. 2,5."))
+                refuse(field_name, messages[0])
             else:
-                refuse(field_name, N_("Row %(number)s: type a percentage, e.g. 2,5."), number=row)
-            return None
-        return str(number)
+                refuse(field_name, messages[1], number=row)
+        return number
+
+    def percent(value, field_name, row=None):
+        number = parsed(parse_decimal, value, field_name, row, (
+            N_("Type a percentage, e.g. 2,5."), N_("Row %(number)s: type a percentage, e.g. 2,5.")))
+        return None if number is None else str(number)
 
     def whole(value, field_name, row=None):
-        number = parse_whole_number(text(value))
-        if number is None:
-            if row is None:
-                refuse(field_name, N_("Type a whole number, e.g. 30."))
-            else:
-                refuse(field_name, N_("Row %(number)s: type a whole number, e.g. 30."), number=row)
-        return number
+        return parsed(parse_whole_number, value, field_name, row, (
+            N_("Type a whole number, e.g. 30."), N_("Row %(number)s: type a whole number, e.g. 30.")))
 
     def rows(*names):
         """The filled rows of parallel inputs (one list per name), numbered from 1 as the page shows them."""
