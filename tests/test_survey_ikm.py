@@ -73,6 +73,18 @@ def test_officer_feedback_rolls_up_u7_and_u6(app, history, skm):
         assert survey.officer_feedback(skm["officer_id"], dt.date(2024, 1, 1), dt.date(2024, 12, 31)).responses == 0
 
 
+def test_officer_feedback_counts_days_as_the_regency_lives_them(history, skm):
+    """A response sent at 01:00 WITA on 1 June is stored as 31 May 17:00 UTC: it belongs to June."""
+    with database() as session:
+        period = session.get(SurveyPeriod, history["period_id"])
+        session.add(SurveyResponse(unit_id=period.unit_id, agency_id=period.agency_id, period_id=period.id,
+                                   client_hash="boundary", officer_id=skm["officer_id"], excluded=False,
+                                   submitted_at=dt.datetime(2025, 5, 31, 17, 0), **{f"u{n}": 4 for n in range(1, 10)}))
+        session.flush()
+        assert survey.officer_feedback(skm["officer_id"], dt.date(2025, 6, 1), dt.date(2025, 6, 30)).responses == 1
+        assert survey.officer_feedback(skm["officer_id"], dt.date(2025, 5, 1), dt.date(2025, 5, 31)).responses == 0
+
+
 def test_unit_report_page_is_scoped(app, as_user, skm, history):
     client = as_user("admin.dinkes")
     page = client.get(f"/ikm/unit/{history['unit_id']}/{history['period_id']}")

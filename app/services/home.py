@@ -104,7 +104,7 @@ def leader_home(scope: UserScope, day: dt.date) -> LeaderHome:
                ~exists().where(newer.previous_id == Evaluation.id))
         .group_by(Evaluation.predikat)).all())
     responses = read_filter(SurveyResponse, scope)
-    year_start = dt.datetime(day.year, 1, 1)
+    year_start = survey.utc_at_local_midnight(dt.date(day.year, 1, 1))
     per_unit = survey.tallies(SurveyResponse.unit_id, SurveyResponse.submitted_at >= year_start,
                               *([responses] if responses is not None else []))
     unit_names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(per_unit))).all())

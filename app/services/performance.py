@@ -43,6 +43,7 @@ from app.services import activity as activities
 from app.services import dialogue as dialogues
 from app.services import training
 from app.services.activity import QUANTITY_ASPECT
+from app.services.survey import utc_at_local_midnight
 
 PAGE_SIZE = 50
 # Whole-government Excel: every matching row, fetched PAGE_SIZE × 20 at a time.
@@ -129,7 +130,8 @@ class Moment:
 
     @property
     def year_start(self) -> dt.datetime:
-        return dt.datetime(self.today.year, 1, 1)
+        """The stored moment the year began in the regency (submission times are kept in UTC)."""
+        return utc_at_local_midnight(dt.date(self.today.year, 1, 1))
 
 
 def current_moment(today: dt.date | None = None) -> Moment:

@@ -42,7 +42,7 @@ from app.parsing import parse_whole_number
 from app.security import acts
 from app.security.guards import ensure_not_own_unit, ensure_not_self, ensure_writable
 from app.security.scope import scoped_select
-from app.services.survey import IkmFigures, officer_feedback, tallies
+from app.services.survey import IkmFigures, officer_feedback, tallies, utc_at_local_midnight
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
 from app.services.versioning import ensure_opened_version
 
@@ -181,8 +181,7 @@ def unit_ranking(start: dt.date, end: dt.date, *, scoped: bool = True) -> list[t
     """Service units with an IKM over responses submitted from ``start`` to ``end``, best first.
 
     ``scoped=False`` is for the public wall, which shows aggregate figures only."""
-    start_at = dt.datetime.combine(start, dt.time.min)
-    end_before = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
+    start_at, end_before = utc_at_local_midnight(start), utc_at_local_midnight(end + dt.timedelta(days=1))
     counted = tallies(SurveyResponse.unit_id, SurveyResponse.submitted_at >= start_at,
                       SurveyResponse.submitted_at < end_before)
     units_query = scoped_select(Unit) if scoped else select(Unit)

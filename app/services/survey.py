@@ -82,10 +82,19 @@ class UnknownServiceUnit(DomainError):
 # Submission
 # ---------------------------------------------------------------------------------------------
 
+def _local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Makassar"))
+
+
 def local_today() -> dt.date:
     """Today in the regency's time zone (WITA): a period ends at local midnight, not UTC's."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Makassar"))
-    return dt.datetime.now(zone).date()
+    return dt.datetime.now(_local_zone()).date()
+
+
+def utc_at_local_midnight(day: dt.date) -> dt.datetime:
+    """The stored (naive UTC) moment at which ``day`` begins in the regency: a response sent at 07:30 WITA on
+    1 January is in the new year, though it is still 31 December in UTC."""
+    return dt.datetime.combine(day, dt.time.min, _local_zone()).astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def client_hash(client_address: str) -> str:
@@ -529,13 +538,12 @@ def _officer_rows(*conditions) -> list[OfficerFeedback]:
 
 
 def officer_feedback(employee_id: int, start: dt.date, end: dt.date) -> OfficerFeedback:
-    """Citizens' feedback on one officer from ``start`` to ``end`` (inclusive, by submission date).
+    """Citizens' feedback on one officer from ``start`` to ``end`` (inclusive, by local submission date).
 
     Evidence for the evaluation (BerAKHLAK "Berorientasi Pelayanan"). The caller has fetched the
     employee through the user's scope; excluded responses are left out.
     """
-    start_at = dt.datetime.combine(start, dt.time.min)
-    end_before = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
+    start_at, end_before = utc_at_local_midnight(start), utc_at_local_midnight(end + dt.timedelta(days=1))
     rows = _officer_rows(SurveyResponse.officer_id == employee_id, SurveyResponse.submitted_at >= start_at,
                          SurveyResponse.submitted_at < end_before)
     if rows:
