@@ -223,6 +223,28 @@ def test_dashboard_counts_a_new_activity_in_scope_only(as_user, api_as):
     assert after["dinkes"]["backlog"] == before["dinkes"]["backlog"]
 
 
+def test_dashboard_names_its_day_as_indonesians_write_it(as_user, monkeypatch):
+    """The heading and each refresh read "1 Desember 2026", and a person who stopped reporting their last day
+    as "13-11-2026", never the ISO form the REST fields keep. (The demo's idle people have never reported
+    and come first in the list: the figures are given one who stopped on 13 November.)"""
+    from app.services import activity as activities
+
+    original = activities.dashboard
+
+    def with_one_who_stopped(**arguments):
+        figures = original(**arguments)
+        return {**figures, "idle": [{"id": 1, "name": "Rina Sari", "last_day": "2026-11-13"}, *figures["idle"]]}
+
+    monkeypatch.setattr(activities, "dashboard", with_one_who_stopped)
+    client = as_user("kadis.disdik")
+    page = client.get("/activity-dashboard/?day=2026-12-01").get_data(as_text=True)
+    assert '<small id="dashboard-date">1 Desember 2026</small>' in page and "2026-12-01<" not in page
+    assert "Rina Sari</a> — 13-11-2026</li>" in page and "2026-11-13" not in page
+    refreshed = client.get("/activity-dashboard/data?day=2026-12-01").json
+    assert (refreshed["date"], refreshed["date_label"]) == ("2026-12-01", "1 Desember 2026")
+    assert (refreshed["idle"][0]["last_day"], refreshed["idle"][0]["last_day_label"]) == ("2026-11-13", "13-11-2026")
+
+
 def running_total(indicator_id):
     with database() as session:
         return session.scalar(select(IndicatorProgress.approved_volume)

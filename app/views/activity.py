@@ -13,6 +13,7 @@ from flask_babel import gettext, lazy_gettext as _l, ngettext
 from app.domain.messages import DomainError
 from app.domain.workdays import month_start, week_start
 from app.extensions import db
+from app.formatting import long_date, short_date
 from app.models import Employee
 from app.models.activity import DailyActivity
 from app.models.planning import WorkResult
@@ -243,8 +244,12 @@ class ActivityDashboardView(BaseView):
         day = request.args.get("day", type=dt.date.fromisoformat)  # a past day; default today
         if day is not None and day > activities.today():
             day = None
-        return activities.dashboard(day=day, idle_days=idle_days,
-                                    agency_id=parse_whole_number(request.args.get("agency")))
+        figures = activities.dashboard(day=day, idle_days=idle_days,
+                                       agency_id=parse_whole_number(request.args.get("agency")))
+        # The ISO dates stay for REST clients; the page reads the days as Indonesians write them.
+        return {**figures, "date_label": long_date(dt.date.fromisoformat(figures["date"])),
+                "idle": [{**row, "last_day_label": short_date(dt.date.fromisoformat(row["last_day"]))
+                          if row["last_day"] else None} for row in figures["idle"]]}
 
     @expose("/")
     @has_access

@@ -11,7 +11,7 @@
         root.querySelectorAll("[data-key]").forEach(function (cell) {
           cell.textContent = figures[cell.getAttribute("data-key")];
         });
-        document.getElementById("dashboard-date").textContent = figures.date;
+        document.getElementById("dashboard-date").textContent = figures.date_label;
         // Server-rendered SVG from our own template: the same markup as the first page load.
         document.getElementById("dashboard-charts").innerHTML = figures.charts_html;
       })
