@@ -5,7 +5,8 @@
   "objection_decision_days", "reminder_days"}); ``PUT`` the same fields (any of them) — HR Admin only.
 * ``GET /api/v1/cycle/open`` — what is due soon or overdue in the caller's scope (``?state=overdue`` only the
   overdue), at most 500 items, the most overdue first, with their total; ``GET /api/v1/cycle/overdue`` —
-  the overdue items counted per agency and kind.
+  the overdue items counted per agency and kind. Both take ``?agency=<id>``: one agency of the scope (one
+  outside it gives nothing).
 
 Refusals answer 400 {"message"} in the request's language (``?_l_=id``), 404 for an unknown period; nothing
 is written.
