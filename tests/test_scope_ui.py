@@ -12,7 +12,10 @@ from tests.helpers import agency_id, count, database, employee_of, first_id, ver
 def listed_nips(client, url="/employeeview/list/?psize_EmployeeView=100"):
     page = client.get(url)
     assert page.status_code == 200
-    return set(re.findall(r"\b\d{18}\b", page.get_data(as_text=True)))
+    # Grouped as on official forms: 19860926 201505 1 001 (PNS), 20001231 2024 2 1 1 001 (PPPK).
+    grouped = re.findall(r'class="sk-nip">([\d ]+)<', page.get_data(as_text=True))
+    assert all(len(nip.split()) in (4, 6) for nip in grouped)
+    return {nip.replace(" ", "") for nip in grouped}
 
 
 def nips_where(*conditions):
