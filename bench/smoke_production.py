@@ -89,7 +89,7 @@ def smoke(base: str, environment: dict, with_jobs: bool) -> None:
     hr = Session(base).login("hr.bkpsdm", DEMO_PASSWORD)
     print("ok  hr.bkpsdm signs in", flush=True)
     status, page = hr.request("/employeeview/list/")
-    check(status == 200 and b"198611012014011004" in page, "the employee list shows the demo employees")
+    check(status == 200 and b"19861101 201401 1 004" in page, "the employee list shows the demo employees")
 
     employee = Session(base).login("pegawai.disdik", DEMO_PASSWORD)
     day = _last_working_day(environment)
