@@ -7,6 +7,7 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext as _l, ngettext
+from markupsafe import Markup
 from wtforms import SelectField
 from wtforms.validators import StopValidation
 
@@ -14,6 +15,7 @@ from app.excel import excel_download, export_cell  # noqa: F401  (excel_download
 # re-exported: views format and translate with them
 from app.formatting import decimal, moment, percent, shown, translated  # noqa: F401
 from app.domain.messages import DomainError
+from app.domain.nip import format_nip
 from app.parsing import fits, number_bounds
 from app.security.guards import OutOfScope
 from app.security.writes import READ_WRITE_PERMISSIONS, GuardedWrites  # noqa: F401  (re-exported for the views)
@@ -77,6 +79,11 @@ def coded(choices):
     def label_of(code):
         return str(labels[code]) if code in labels else shown(code)
     return label_of
+
+
+def nip_cell(value) -> Markup:
+    """A NIP grouped as on official forms (19860926 201505 1 001), kept on one line."""
+    return Markup('<span class="sk-nip">{}</span>').format(format_nip(value)) if value else shown(value)
 
 
 def coded_fields(*extra_fields) -> dict:
@@ -270,6 +277,9 @@ class ExcelExport:
 
     list_widget = ExportListWidget
     export_columns: list[str] | None = None
+    # Columns the sheet holds as stored though the pages format them (a grouped NIP): the export is the
+    # import's file.
+    export_as_stored: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         if self.include_route_methods is not None:
@@ -292,7 +302,8 @@ class ExcelExport:
                                         order_direction, page=0, page_size=EXPORT_MAX_ROWS)
         columns = self.export_columns or self.list_columns
         header = [str(self.label_columns.get(column, column)) for column in columns]
-        rows = ([export_cell(values[column], self.formatters_columns.get(column)) for column in columns]
+        rows = ([export_cell(values[column], None if column in self.export_as_stored
+                             else self.formatters_columns.get(column)) for column in columns]
                 for values in self.datamodel.get_values(items, columns))
         return excel_download(f"{self.endpoint.lower()}-{dt.date.today():%Y%m%d}.xlsx", str(self.list_title),
                               header, rows)

@@ -6,7 +6,7 @@ from app.models.organization import AGENCY_KINDS, EMPLOYMENT_TYPES, UNIT_KINDS
 from app.models.survey import SEXES
 from app.security.scope import ScopedInterface
 from app.services import master_data
-from app.views.base import ExcelExport, ScopedModelView, choice_field, coded
+from app.views.base import ExcelExport, ScopedModelView, choice_field, coded, nip_cell
 from app.views.fields import LookupField, NipField
 
 LABELS = {
@@ -112,7 +112,8 @@ class EmployeeView(ExcelExport, ScopedModelView):
         "unit": LookupField(_l("Unit"), model=Unit, lookup="unit"),
         "position": LookupField(_l("Position"), model=Position, lookup="position"),
     }
-    formatters_columns = {"sex": coded(SEXES)}
+    formatters_columns = {"sex": coded(SEXES), "nip": nip_cell}
+    export_as_stored = ("nip",)
     validators = (master_data.check_employee,)
     delete_checks = (master_data.check_employee_deletable,)
 
