@@ -45,7 +45,7 @@ from app.extensions import db
 from app.models import PositionKind, Rank
 from app.models.planning import CoreValue
 from app.security.scope import ADMIN, AGENCY_ADMIN, EMPLOYEE, EVALUATOR, HR_ADMIN, LEADER
-from app.services import performance_totals
+from app.services import performance_totals, survey_totals
 from app.services.activity import rebuild_indicator_progress, today
 from app.services.tpp import DEMO_RULES
 
@@ -423,6 +423,7 @@ class ProvinceGenerator:
                 self._attendance(connection, loader)
             with _secondary_indexes_deferred(connection, "survey_response"):
                 self._survey(loader)
+            self._rebuild(connection, "survey_month_total", survey_totals.rebuild)
             self._training(connection, loader)
             _synchronise_sequences(connection, ("evaluation", "survey_period", "training_programme"))
         self._analyse(engine)
@@ -826,12 +827,15 @@ class ProvinceGenerator:
     def _progress(self, connection) -> None:
         """The running totals the dashboard and the leaders' table read: approved volume per indicator, then
         each employee's (which reads the former), from the activities and plans."""
-        for table, rebuild in (("indicator_progress", rebuild_indicator_progress),
-                               ("employee_performance_total", performance_totals.rebuild)):
-            started = time.perf_counter()
-            rebuild(connection)
-            rows = connection.scalar(text(f"SELECT count(*) FROM {table}"))
-            self.report.figures[table] = TableFigure(table, rows, time.perf_counter() - started)
+        self._rebuild(connection, "indicator_progress", rebuild_indicator_progress)
+        self._rebuild(connection, "employee_performance_total", performance_totals.rebuild)
+
+    def _rebuild(self, connection, table: str, rebuild) -> None:
+        """A table of running totals recomputed from the rows loaded past the session, timed in the report."""
+        started = time.perf_counter()
+        rebuild(connection)
+        rows = connection.scalar(text(f"SELECT count(*) FROM {table}"))
+        self.report.figures[table] = TableFigure(table, rows, time.perf_counter() - started)
 
     def _evaluations(self, loader: _Loader) -> None:
         """Quarterly evaluations (final) for the quarters already over, and the annual evaluation of every

@@ -238,6 +238,25 @@ class SurveyResponse(_UnitOwned, Model):
         return choice_label(CHANNELS, self.channel)
 
 
+class SurveyMonthTotal(Model):
+    """The included responses of one service unit in one month (WITA), as the IKM counts them: respondents and,
+    per element, the sum of the answers and how many answered. Kept by ``app.services.survey_totals`` in the
+    transaction that writes the responses (issue 21), so that a year's IKM per unit — the leaders' home, the
+    recognition wall and the best-unit candidates — sums twelve rows per unit instead of a million responses.
+    Keyed by the response's own agency, the column the scope reads."""
+
+    __tablename__ = "survey_month_total"
+    __scope_agency__ = "agency_id"
+
+    agency_id = Column(Integer, ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True)
+    unit_id = Column(Integer, ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)
+    month = Column(Date, primary_key=True)  # its first day
+    respondents = Column(Integer, nullable=False, default=0)
+    # u1_sum, u1_count, … u9_count
+    locals().update({f"{column}_{part}": Column(Integer, nullable=False, default=0)
+                     for column in ANSWER_COLUMNS for part in ("sum", "count")})
+
+
 class ImprovementPlan(_UnitOwned, Model):
     """Rencana tindak lanjut: what a unit will improve on an element, published with its IKM."""
 

@@ -17,10 +17,10 @@ from app.models import Employee, Position, Unit
 from app.models.activity import DailyActivity
 from app.models.evaluation import Evaluation, Feedback
 from app.models.planning import Period, WorkPlan
-from app.models.survey import SurveyResponse
+from app.models.survey import SurveyMonthTotal
 from app.security.scope import UserScope, read_filter, scoped_select
 from app.services import activity as activities
-from app.services import adoption, survey, training
+from app.services import adoption, survey, survey_totals, training
 
 FEEDBACK_SHOWN = 5
 IKM_UNITS_SHOWN = 10
@@ -103,10 +103,9 @@ def leader_home(scope: UserScope, day: dt.date) -> LeaderHome:
         .where(Evaluation.kind == "ANNUAL", Evaluation.predikat.is_not(None),
                ~exists().where(newer.previous_id == Evaluation.id))
         .group_by(Evaluation.predikat)).all())
-    responses = read_filter(SurveyResponse, scope)
-    year_start = survey.utc_at_local_midnight(dt.date(day.year, 1, 1))
-    per_unit = survey.tallies(SurveyResponse.unit_id, SurveyResponse.submitted_at >= year_start,
-                              *([responses] if responses is not None else []))
+    responses = read_filter(SurveyMonthTotal, scope)
+    per_unit = survey_totals.month_tallies(SurveyMonthTotal.unit_id, dt.date(day.year, 1, 1),
+                                           dt.date(day.year, 12, 31), *([responses] if responses is not None else []))
     unit_names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(per_unit))).all())
     ikm_units = []
     for unit_id, counted in per_unit.items():

@@ -37,12 +37,13 @@ from app.models.activity import DailyActivity
 from app.models.audit import utcnow
 from app.models.evaluation import Evaluation
 from app.models.recognition import AwardType, DisciplinarySanction, Nomination
-from app.models.survey import SurveyResponse
+from app.models.survey import SurveyMonthTotal
 from app.parsing import parse_whole_number
 from app.security import acts
 from app.security.guards import ensure_not_own_unit, ensure_not_self, ensure_writable
 from app.security.scope import scoped_select
-from app.services.survey import IkmFigures, officer_feedback, tallies, utc_at_local_midnight
+from app.services import survey_totals
+from app.services.survey import IkmFigures, officer_feedback
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
 from app.services.versioning import ensure_opened_version
 
@@ -181,9 +182,7 @@ def unit_ranking(start: dt.date, end: dt.date, *, scoped: bool = True) -> list[t
     """Service units with an IKM over responses submitted from ``start`` to ``end``, best first.
 
     ``scoped=False`` is for the public wall, which shows aggregate figures only."""
-    start_at, end_before = utc_at_local_midnight(start), utc_at_local_midnight(end + dt.timedelta(days=1))
-    counted = tallies(SurveyResponse.unit_id, SurveyResponse.submitted_at >= start_at,
-                      SurveyResponse.submitted_at < end_before)
+    counted = survey_totals.month_tallies(SurveyMonthTotal.unit_id, start, end)
     units_query = scoped_select(Unit) if scoped else select(Unit)
     units = db.session.scalars(units_query.where(Unit.id.in_(list(counted)), Unit.active.is_(True)))
     ranked = [(unit, IkmFigures.of(counted[unit.id])) for unit in units]

@@ -82,19 +82,19 @@ class UnknownServiceUnit(DomainError):
 # Submission
 # ---------------------------------------------------------------------------------------------
 
-def _local_zone() -> ZoneInfo:
+def local_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Makassar"))
 
 
 def local_today() -> dt.date:
     """Today in the regency's time zone (WITA): a period ends at local midnight, not UTC's."""
-    return dt.datetime.now(_local_zone()).date()
+    return dt.datetime.now(local_zone()).date()
 
 
 def utc_at_local_midnight(day: dt.date) -> dt.datetime:
     """The stored (naive UTC) moment at which ``day`` begins in the regency: a response sent at 07:30 WITA on
     1 January is in the new year, though it is still 31 December in UTC."""
-    return dt.datetime.combine(day, dt.time.min, _local_zone()).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.combine(day, dt.time.min, local_zone()).astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def client_hash(client_address: str) -> str:
@@ -377,8 +377,8 @@ def submit_response(unit_code: str, payload: Mapping, client_address: str, *, ki
         row.update(client_hash=client_hash(client_address), submitted_at=now, excluded=False, form_nonce=nonce,
                    channel=KIOSK if kiosk else WEB, kiosk_id=kiosk.id if kiosk else None)
         try:
-            response_id = db.session.execute(
-                insert(SurveyResponse.__table__).values(**row)).inserted_primary_key[0]
+            # The row as a parameter, not .values(): the survey tally (app.services.survey_totals) counts it.
+            response_id = db.session.execute(insert(SurveyResponse.__table__), row).inserted_primary_key[0]
         except IntegrityError:
             # The same form sent twice at the same instant: the unique nonce lets one through.
             raise DomainError(ALREADY_RECORDED, field="duplicate") from None
@@ -401,7 +401,8 @@ class Tally:
     totals: dict[str, tuple[int, int]]
 
 
-def _tally_columns():
+def tally_columns():
+    """Respondents, then per element the sum of the answers and how many answered (``tally_of`` reads them)."""
     columns = [func.count(SurveyResponse.id)]
     for column in ANSWER_COLUMNS:
         answer = getattr(SurveyResponse, column)
@@ -409,7 +410,8 @@ def _tally_columns():
     return columns
 
 
-def _tally(row) -> Tally:
+def tally_of(row) -> Tally:
+    """The tally of one aggregate row: the respondents, then per element its sum and how many answered."""
     totals = {element.code: (int(row[1 + 2 * index]), int(row[2 + 2 * index]))
               for index, element in enumerate(SURVEY_ELEMENTS)}
     return Tally(int(row[0]), totals)
@@ -417,17 +419,17 @@ def _tally(row) -> Tally:
 
 def tallies(group_column, *conditions) -> dict[object, Tally]:
     """One aggregate query: per value of ``group_column``, the tally of included responses."""
-    statement = (select(group_column, *_tally_columns())
+    statement = (select(group_column, *tally_columns())
                  .where(SurveyResponse.excluded.is_(False), *conditions)
                  .group_by(group_column))
-    return {row[0]: _tally(row[1:]) for row in db.session.execute(statement)}
+    return {row[0]: tally_of(row[1:]) for row in db.session.execute(statement)}
 
 
 def tally(*conditions) -> Tally:
     """The tally of all included responses matching ``conditions`` (one aggregate query)."""
     row = db.session.execute(
-        select(*_tally_columns()).where(SurveyResponse.excluded.is_(False), *conditions)).one()
-    return _tally(row)
+        select(*tally_columns()).where(SurveyResponse.excluded.is_(False), *conditions)).one()
+    return tally_of(row)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,206 @@
+"""Per service unit and month, the running tally of the included survey responses (issue 21).
+
+A year's IKM per unit — the leaders' home page, the recognition wall, the best-unit candidates — summed a
+million responses on every request; ``SurveyMonthTotal`` holds per unit and month (WITA) what the IKM counts
+(respondents; per element the sum of the answers and how many answered), so those figures sum twelve rows per
+unit. A period's own IKM still counts its responses (a period need not start on the 1st).
+
+Like the leaders' running totals (``app.services.performance_totals``) the tally watches the session, so that
+every path that writes responses keeps it — the web form and the kiosk (a Core INSERT through the session),
+paper forms typed in one by one or in a batch, responses excluded or included again by HR, scripts:
+
+* before a flush, what the changed rows held is noted; after it, each row's old contribution is taken off
+  and its new one added (a new row only adds, an excluded row contributes nothing);
+* an INSERT, UPDATE or DELETE through ``session.execute`` is counted around the statement;
+* the counts are added in key order with one upsert, so two writers never deadlock and both count.
+
+``rebuild`` recounts everything after a bulk load past the session (the province generator, the migration
+that created the table).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from itertools import chain
+
+from sqlalchemy import Date, cast, event, func, inspect, literal_column, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.base import NO_VALUE
+
+from app.extensions import db
+from app.models.audit import utcnow
+from app.models.survey import ANSWER_COLUMNS, SurveyMonthTotal, SurveyResponse
+from app.services import survey
+
+TOTAL = SurveyMonthTotal.__table__
+RESPONSES = SurveyResponse.__table__
+_KEY_FIELDS = ("agency_id", "unit_id", "submitted_at", "excluded")
+_FIELDS = _KEY_FIELDS + ANSWER_COLUMNS
+_COUNTS = ("respondents",) + tuple(f"{column}_{part}" for column in ANSWER_COLUMNS for part in ("sum", "count"))
+_BEFORE = "survey_totals_before"
+_CHUNK = 500
+
+
+def _month_of(moment: dt.datetime) -> dt.date:
+    """The first day of the month (WITA) of a stored (naive UTC) moment."""
+    local = moment.replace(tzinfo=dt.timezone.utc).astimezone(survey.local_zone())
+    return local.date().replace(day=1)
+
+
+def _contribution(values: dict) -> tuple[tuple, list[int]] | None:
+    """What one response adds to its unit's month: None when it counts nowhere (excluded)."""
+    if values.get("excluded") or None in (values.get("agency_id"), values.get("unit_id")):
+        return None
+    counts = [1]
+    for column in ANSWER_COLUMNS:
+        answer = values.get(column)
+        counts += [answer or 0, int(answer is not None)]
+    return (values["agency_id"], values["unit_id"], _month_of(values.get("submitted_at") or utcnow())), counts
+
+
+def _add(deltas: dict, values: dict, sign: int) -> None:
+    contribution = _contribution(values)
+    if contribution is not None:
+        key, counts = contribution
+        total = deltas.setdefault(key, [0] * len(_COUNTS))
+        for index, count in enumerate(counts):
+            total[index] += sign * count
+
+
+def _apply(connection, deltas: dict) -> None:
+    """Add ``{(agency, unit, month): counts}`` to the tally in key order, in the caller's transaction."""
+    rows = [dict(zip(("agency_id", "unit_id", "month") + _COUNTS, key + tuple(counts)))
+            for key, counts in sorted(deltas.items()) if any(counts)]
+    if not rows:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(TOTAL)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=[TOTAL.c.agency_id, TOTAL.c.unit_id, TOTAL.c.month],
+        set_={name: TOTAL.c[name] + statement.excluded[name] for name in _COUNTS}), rows)
+
+
+def _rows_of(connection, condition) -> list[dict]:
+    return [dict(row._mapping) for row in connection.execute(
+        select(*(RESPONSES.c[name] for name in _FIELDS)).where(condition))]
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+def month_tallies(group_column, first: dt.date, last: dt.date, *conditions) -> dict[object, survey.Tally]:
+    """Per value of ``group_column`` (a column of ``SurveyMonthTotal``), the tally of the included responses
+    submitted from the first day of ``first``'s month to the last day of ``last``'s (WITA)."""
+    if first.day != 1 or (last + dt.timedelta(days=1)).day != 1:
+        raise ValueError(f"the tally is kept per month: {first}..{last} is not whole months")
+    statement = (select(group_column, func.sum(TOTAL.c.respondents),
+                        *(func.sum(TOTAL.c[name]) for name in _COUNTS[1:]))
+                 .where(TOTAL.c.month >= first, TOTAL.c.month <= last, *conditions)
+                 .group_by(group_column).having(func.sum(TOTAL.c.respondents) > 0))
+    return {row[0]: survey.tally_of(row[1:]) for row in db.session.execute(statement)}
+
+
+# --- keeping it ---------------------------------------------------------------------------------------
+
+def _local_month_sql(connection):
+    """The first day of the local month of ``submitted_at``, in SQL (WITA keeps one offset all year, without
+    daylight saving)."""
+    offset = survey.local_zone().utcoffset(dt.datetime(2000, 1, 1))
+    seconds = int(offset.total_seconds())
+    if connection.dialect.name == "postgresql":
+        return cast(func.date_trunc("month", RESPONSES.c.submitted_at
+                                    + literal_column(f"interval '{seconds} seconds'")), Date)
+    return func.date(RESPONSES.c.submitted_at, f"{seconds:+d} seconds", "start of month")
+
+
+def rebuild(connection) -> None:
+    """Recount the whole tally from the responses (after a bulk load that wrote past the session)."""
+    month = _local_month_sql(connection).label("month")
+    connection.execute(TOTAL.delete())
+    connection.execute(TOTAL.insert().from_select(
+        ["agency_id", "unit_id", "month", *_COUNTS],
+        select(RESPONSES.c.agency_id, RESPONSES.c.unit_id, month, *survey.tally_columns())
+        .where(RESPONSES.c.excluded.is_(False))
+        .group_by(RESPONSES.c.agency_id, RESPONSES.c.unit_id, month)))
+
+
+def _note_before_flush(session, flush_context, instances) -> None:
+    # What the changed and deleted responses held before this flush, read from the database where the
+    # session does not know it (an attribute set while expired).
+    known, unknown = {}, []
+    for row in chain(session.dirty, session.deleted):
+        if isinstance(row, SurveyResponse) and inspect(row).key is not None:
+            state = inspect(row)
+            before = {name: state.committed_state.get(name, state.dict.get(name, NO_VALUE)) for name in _FIELDS}
+            if NO_VALUE in before.values():
+                unknown.append(state.identity[0])
+            else:
+                known[state.identity[0]] = before
+    for start in range(0, len(unknown), _CHUNK):
+        for row in session.connection().execute(
+                select(RESPONSES.c.id, *(RESPONSES.c[name] for name in _FIELDS))
+                .where(RESPONSES.c.id.in_(unknown[start:start + _CHUNK]))):
+            values = dict(row._mapping)
+            known[values.pop("id")] = values
+    session.info[_BEFORE] = known
+
+
+def _count_flushed(session, flush_context) -> None:
+    before = session.info.pop(_BEFORE, {})
+    deltas: dict = {}
+    for row in chain(session.new, session.dirty, session.deleted):
+        if not isinstance(row, SurveyResponse):
+            continue
+        if row not in session.new:
+            identity = inspect(row).identity
+            if not identity or identity[0] not in before:
+                continue
+            _add(deltas, before[identity[0]], -1)
+        if row not in session.deleted:
+            _add(deltas, {name: inspect(row).dict.get(name) for name in _FIELDS}, +1)
+    _apply(session.connection(), deltas)
+
+
+def _count_statement(execute_state):
+    # session.execute(insert / update / delete on survey_response): the rows' contributions around it.
+    table = getattr(execute_state.statement, "table", None)
+    if getattr(table, "name", None) != RESPONSES.name or not (
+            execute_state.is_insert or execute_state.is_update or execute_state.is_delete):
+        return None
+    connection = execute_state.session.connection()
+    deltas: dict = {}
+    if execute_state.is_insert:
+        rows = execute_state.parameters
+        if not rows:  # insert().values(...) or from a select: the rows are not known before it runs
+            raise ValueError("an INSERT into survey_response through the session needs its rows as parameters, "
+                             "so that the survey tally follows")
+        for row in [rows] if isinstance(rows, dict) else rows:
+            _add(deltas, row, +1)
+        result = execute_state.invoke_statement()
+        _apply(connection, deltas)
+        return result
+    where = execute_state.statement.whereclause
+    ids = list(connection.scalars(select(RESPONSES.c.id).where(where) if where is not None
+                                  else select(RESPONSES.c.id)))
+    chunks = [ids[start:start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+    for row in chain.from_iterable(_rows_of(connection, RESPONSES.c.id.in_(chunk)) for chunk in chunks):
+        _add(deltas, row, -1)
+    result = execute_state.invoke_statement()
+    if execute_state.is_update:
+        for row in chain.from_iterable(_rows_of(connection, RESPONSES.c.id.in_(chunk)) for chunk in chunks):
+            _add(deltas, row, +1)
+    _apply(connection, deltas)
+    return result
+
+
+def _forget(session) -> None:
+    session.info.pop(_BEFORE, None)
+
+
+_LISTENERS = (("before_flush", _note_before_flush), ("after_flush", _count_flushed),
+              ("do_orm_execute", _count_statement), ("after_rollback", _forget))
+
+
+def install(session) -> None:
+    """Attach the listeners to the application's session (once per process)."""
+    for name, listener in _LISTENERS:
+        if not event.contains(session, name, listener):
+            event.listen(session, name, listener)
