@@ -9,7 +9,7 @@ from app.models import Agency, Unit
 from app.models.survey import SurveyKiosk, SurveyResponse
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-CITIZENS_IN_A_ROW = 3
+CITIZENS_IN_A_ROW = 2
 
 
 def _csp_violations(person) -> list[str]:
