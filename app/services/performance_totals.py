@@ -33,7 +33,6 @@ from itertools import chain
 
 from sqlalchemy import Float, bindparam, case, cast, event, func, inspect, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm.base import NO_VALUE
 
 from app.domain.achievement import plan_progress
 from app.domain.workdays import month_start, week_start
@@ -42,6 +41,7 @@ from app.models.activity import DailyActivity, IndicatorProgress
 from app.models.performance import ActivityDayTotal, EmployeePerformanceTotal, WorkPlanAchievementTotal
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
 from app.services.activity import QUANTITY_ASPECT, today
+from app.services.flushed_rows import flushed_changes, values_before_flush
 
 TOTAL = EmployeePerformanceTotal.__table__
 _TOUCHED = "performance_totals_touched"
@@ -187,38 +187,14 @@ def _add_day_counts(connection, deltas: dict) -> None:
 
 
 def _note_days_before_flush(session, flush_context, instances) -> None:
-    # What the changed and deleted activities held before this flush, read from the database where the
-    # session does not know it (an attribute set or a row deleted while expired).
-    known, unknown = {}, []
-    for row in chain(session.dirty, session.deleted):
-        if isinstance(row, DailyActivity) and inspect(row).key is not None:
-            state = inspect(row)
-            before = tuple(state.committed_state.get(name, state.dict.get(name, NO_VALUE)) for name in _DAY_FIELDS)
-            if NO_VALUE in before:
-                unknown.append(state.identity[0])
-            else:
-                known[state.identity[0]] = before
-    for start in range(0, len(unknown), _CHUNK):
-        known.update((row.id, (row.agency_id, row.activity_date, row.status)) for row in session.connection().execute(
-            select(DailyActivity.id, *(getattr(DailyActivity, name) for name in _DAY_FIELDS))
-            .where(DailyActivity.id.in_(unknown[start:start + _CHUNK]))))
-    session.info[_DAYS_BEFORE] = known
+    session.info[_DAYS_BEFORE] = values_before_flush(session, DailyActivity, _DAY_FIELDS)
 
 
 def _count_flushed_days(session, flush_context) -> None:
-    # After the flush the rows hold their new values; what they held before was noted before the flush.
-    before = session.info.pop(_DAYS_BEFORE, {})
     deltas: dict = {}
-    for row in chain(session.new, session.dirty, session.deleted):
-        if not isinstance(row, DailyActivity):
-            continue
-        if row not in session.new:
-            identity = inspect(row).identity
-            if not identity or identity[0] not in before:
-                continue
-            _add_to_day(deltas, _day_key(before[identity[0]]), -1)
-        if row not in session.deleted:
-            _add_to_day(deltas, _day_key(tuple(inspect(row).dict.get(name) for name in _DAY_FIELDS)), +1)
+    before = session.info.pop(_DAYS_BEFORE, {})
+    for values, sign in flushed_changes(session, DailyActivity, _DAY_FIELDS, before):
+        _add_to_day(deltas, _day_key(tuple(values[name] for name in _DAY_FIELDS)), sign)
     _add_day_counts(session.connection(), deltas)
 
 

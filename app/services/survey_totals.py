@@ -22,14 +22,14 @@ from __future__ import annotations
 import datetime as dt
 from itertools import chain
 
-from sqlalchemy import Date, cast, event, func, inspect, literal_column, select
+from sqlalchemy import Date, cast, event, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm.base import NO_VALUE
 
 from app.extensions import db
 from app.models.audit import utcnow
 from app.models.survey import ANSWER_COLUMNS, SurveyMonthTotal, SurveyResponse
 from app.services import survey
+from app.services.flushed_rows import CHUNK, flushed_changes, values_before_flush
 
 TOTAL = SurveyMonthTotal.__table__
 RESPONSES = SurveyResponse.__table__
@@ -37,7 +37,6 @@ _KEY_FIELDS = ("agency_id", "unit_id", "submitted_at", "excluded")
 _FIELDS = _KEY_FIELDS + ANSWER_COLUMNS
 _COUNTS = ("respondents",) + tuple(f"{column}_{part}" for column in ANSWER_COLUMNS for part in ("sum", "count"))
 _BEFORE = "survey_totals_before"
-_CHUNK = 500
 
 
 def _month_of(moment: dt.datetime) -> dt.date:
@@ -123,39 +122,13 @@ def rebuild(connection) -> None:
 
 
 def _note_before_flush(session, flush_context, instances) -> None:
-    # What the changed and deleted responses held before this flush, read from the database where the
-    # session does not know it (an attribute set while expired).
-    known, unknown = {}, []
-    for row in chain(session.dirty, session.deleted):
-        if isinstance(row, SurveyResponse) and inspect(row).key is not None:
-            state = inspect(row)
-            before = {name: state.committed_state.get(name, state.dict.get(name, NO_VALUE)) for name in _FIELDS}
-            if NO_VALUE in before.values():
-                unknown.append(state.identity[0])
-            else:
-                known[state.identity[0]] = before
-    for start in range(0, len(unknown), _CHUNK):
-        for row in session.connection().execute(
-                select(RESPONSES.c.id, *(RESPONSES.c[name] for name in _FIELDS))
-                .where(RESPONSES.c.id.in_(unknown[start:start + _CHUNK]))):
-            values = dict(row._mapping)
-            known[values.pop("id")] = values
-    session.info[_BEFORE] = known
+    session.info[_BEFORE] = values_before_flush(session, SurveyResponse, _FIELDS)
 
 
 def _count_flushed(session, flush_context) -> None:
-    before = session.info.pop(_BEFORE, {})
     deltas: dict = {}
-    for row in chain(session.new, session.dirty, session.deleted):
-        if not isinstance(row, SurveyResponse):
-            continue
-        if row not in session.new:
-            identity = inspect(row).identity
-            if not identity or identity[0] not in before:
-                continue
-            _add(deltas, before[identity[0]], -1)
-        if row not in session.deleted:
-            _add(deltas, {name: inspect(row).dict.get(name) for name in _FIELDS}, +1)
+    for values, sign in flushed_changes(session, SurveyResponse, _FIELDS, session.info.pop(_BEFORE, {})):
+        _add(deltas, values, sign)
     _apply(session.connection(), deltas)
 
 
@@ -180,7 +153,7 @@ def _count_statement(execute_state):
     where = execute_state.statement.whereclause
     ids = list(connection.scalars(select(RESPONSES.c.id).where(where) if where is not None
                                   else select(RESPONSES.c.id)))
-    chunks = [ids[start:start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+    chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
     for row in chain.from_iterable(_rows_of(connection, RESPONSES.c.id.in_(chunk)) for chunk in chunks):
         _add(deltas, row, -1)
     result = execute_state.invoke_statement()
