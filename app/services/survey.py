@@ -257,11 +257,6 @@ def _form_nonce(token, unit: Unit) -> str:
 ALREADY_RECORDED = N_("These answers were already recorded; thank you.")
 
 
-def _refuse_replay(nonce: str) -> None:
-    if db.session.execute(select(SurveyResponse.id).where(SurveyResponse.form_nonce == nonce).limit(1)).first():
-        raise DomainError(ALREADY_RECORDED, field="duplicate")
-
-
 # --- kiosks: devices the unit registered --------------------------------------------------------------
 
 def _digest(secret: str) -> str:
@@ -356,7 +351,8 @@ def submit_response(unit_code: str, payload: Mapping, client_address: str, *, ki
     citizen in a row. Any other submission carries the one-time ``form_token`` of the form it was
     filled in on, and a token is accepted once.
 
-    One transaction: everything is validated first, then one INSERT is committed. The insert
+    One transaction: everything is validated first, then one INSERT (and its unit's monthly tally,
+    app.services.survey_totals) is committed. The insert
     bypasses the ORM unit of work on purpose: anonymous submissions are not staff changes, and
     the audit log would otherwise keep the raw client address this use-case must not store.
     """
@@ -372,15 +368,14 @@ def submit_response(unit_code: str, payload: Mapping, client_address: str, *, ki
         row = validated_response(unit, period, payload)
         token = payload.get("form_token")
         nonce = _form_nonce(token, unit) if kiosk is None or token else None
-        if nonce is not None:
-            _refuse_replay(nonce)
         row.update(client_hash=client_hash(client_address), submitted_at=now, excluded=False, form_nonce=nonce,
                    channel=KIOSK if kiosk else WEB, kiosk_id=kiosk.id if kiosk else None)
         try:
             # The row as a parameter, not .values(): the survey tally (app.services.survey_totals) counts it.
             response_id = db.session.execute(insert(SurveyResponse.__table__), row).inserted_primary_key[0]
         except IntegrityError:
-            # The same form sent twice at the same instant: the unique nonce lets one through.
+            # The same form sent again (a double tap, the back button, a replay): the unique nonce lets one
+            # through, without a look-up before each insert.
             raise DomainError(ALREADY_RECORDED, field="duplicate") from None
         db.session.commit()
     except Exception:

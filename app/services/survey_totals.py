@@ -20,6 +20,7 @@ that created the table).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from itertools import chain
 
 from sqlalchemy import Date, cast, event, func, literal_column, select
@@ -71,11 +72,16 @@ def _apply(connection, deltas: dict) -> None:
             for key, counts in sorted(deltas.items()) if any(counts)]
     if not rows:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(TOTAL)
-    connection.execute(statement.on_conflict_do_update(
+    connection.execute(_upsert(connection.dialect.name), rows)
+
+
+@functools.cache
+def _upsert(dialect_name: str):
+    """The statement that adds a row of counts to the tally, built once: a survey submission runs it each time."""
+    statement = (postgresql if dialect_name == "postgresql" else sqlite).insert(TOTAL)
+    return statement.on_conflict_do_update(
         index_elements=[TOTAL.c.agency_id, TOTAL.c.unit_id, TOTAL.c.month],
-        set_={name: TOTAL.c[name] + statement.excluded[name] for name in _COUNTS}), rows)
+        set_={name: TOTAL.c[name] + statement.excluded[name] for name in _COUNTS})
 
 
 def _rows_of(connection, condition) -> list[dict]:

@@ -19,7 +19,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 PASSWORD = "Sikinerja#2026"
 
 
-@pytest.fixture(scope="package")
+# Once per test process: pytest-xdist hands out the browser files among other files, and a package fixture
+# would be set up again (migrate + seed, ~12 s) each time a worker comes back to this package.
+@pytest.fixture(scope="session")
 def live_server():
     if not Path(CHROMIUM).exists():
         if os.environ.get("REQUIRE_BROWSER"):
