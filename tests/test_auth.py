@@ -159,3 +159,20 @@ def test_audit_entries_cannot_be_changed_through_the_orm(app):
         entry.summary = "tampered"
         with pytest.raises(PermissionError):
             session.flush()
+
+
+def test_a_permission_given_to_the_public_role_opens_the_item_to_visitors(app):
+    # The security manager reads the Public role's permissions in one statement of its own: a permission
+    # stored on the role still makes the item public, and taking it away closes it again.
+    sm = app.appbuilder.sm
+    with app.app_context():
+        public = sm.get_public_role()
+        permission = sm.add_permission_view_menu("can_get", "MenuApi")  # the one stored, or stored now
+        assert not sm.is_item_public("can_get", "MenuApi")
+        sm.add_permission_role(public, permission)
+        try:
+            assert sm.is_item_public("can_get", "MenuApi")
+            assert not sm.is_item_public("can_put", "MenuApi")
+        finally:
+            sm.del_permission_role(public, permission)
+        assert not sm.is_item_public("can_get", "MenuApi")
