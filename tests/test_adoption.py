@@ -37,15 +37,18 @@ def test_shares_count_sign_ins_recent_reports_and_nothing_else(app):
     with database() as session:
         people = session.scalars(select(Employee).where(Employee.agency_id == agency_id(KECAMATAN))
                                  .order_by(Employee.nip.desc())).all()
-        reporter, signer = people[0], people[1]
+        reporter, signer, lapsed = people[0], people[1], people[2]
+        reporter_id, lapsed_id = reporter.id, lapsed.id
         period = session.scalar(select(Period).where(Period.start_date <= on, Period.end_date >= on))
-        recent, old = last_working_days(1, on)[0], on - dt.timedelta(days=40)
+        # "Recently" is the last five working days up to today: the fifth back counts, the sixth does not.
+        sixth_back, fifth_back = last_working_days(6, on)[:2]
+        old = on - dt.timedelta(days=40)
         before = kecamatan_row(app, on)
         session.add_all([  # through the session, as the app writes: the running totals follow
-            DailyActivity(employee_id=reporter.id, agency_id=reporter.agency_id, period_id=period.id,
+            DailyActivity(employee_id=person.id, agency_id=person.agency_id, period_id=period.id,
                           activity_date=day, start_time=dt.time(8), end_time=dt.time(9), description="Rapat",
                           volume=1, output_unit="laporan", status="approved")
-            for day in (recent, old)])
+            for person, day in ((reporter, fifth_back), (reporter, old), (lapsed, sixth_back))])
         if not session.scalar(select(UserAccount.id).where(UserAccount.employee_id == signer.id)):
             app.appbuilder.sm.add_user("camat.staf", "Staf", "Kecamatan", "camat.staf@example.test",
                                        [app.appbuilder.sm.find_role("Employee")], "Sikinerja#2026")
@@ -54,10 +57,13 @@ def test_shares_count_sign_ins_recent_reports_and_nothing_else(app):
         session.commit()
     after = kecamatan_row(app, on)
     assert after.employees == before.employees == len(people)
-    assert after.reported_recently == before.reported_recently + 1  # the 40-day-old report does not count
+    assert after.reported_recently == before.reported_recently + 1  # the 6- and 40-days-old reports do not count
     assert after.signed_in == before.signed_in + 1
     assert after.approved_plan == before.approved_plan
     assert float(after.reporting_share) == round(after.reported_recently * 100 / len(people), 1)
+    with signed_in_as(app, "hr.bkpsdm"):
+        idle = {row.employee.id for row in adoption.non_adopters(agency_id(KECAMATAN), on)}
+    assert lapsed_id in idle and reporter_id not in idle
 
 
 def test_outreach_attendees_who_do_not_report_come_first(app):

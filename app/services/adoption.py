@@ -56,7 +56,7 @@ class NonAdopter:
 
 def recent_since(on: dt.date) -> dt.date:
     """The first of the last five working days up to ``on``: "reported recently" starts there."""
-    return last_working_days(RECENT_WORKING_DAYS, on)[-1]
+    return last_working_days(RECENT_WORKING_DAYS, on)[0]  # oldest first
 
 
 def _per_agency(statement):
