@@ -27,7 +27,8 @@ def _long_way(day):
     beyond reads)."""
     from app.extensions import db
     from app.services.cycle import OpenItem
-    from app.services.cycle_calendar import calendar_of, deadlines_of, local_date
+    from app.services.cycle_calendar import calendar_of, deadlines_of
+    from app.services.local_time import local_date
 
     items = set()
     for period in db.session.scalars(select(Period).where(Period.start_date <= day, Period.status != "closed")):

@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from app.models.security import UserAccount
 from app.models.survey import ANSWER_COLUMNS, SurveyMonthTotal, SurveyResponse
 from app.security.scope import current_scope, read_filter
-from app.services import home, recognition, survey, survey_totals
+from app.services import home, local_time, recognition, survey, survey_totals
 from tests.conftest import csrf_token
 from tests.helpers import database
 from tests.test_paper_forms import _entry, _upload
@@ -24,7 +24,7 @@ COUNTS = ("respondents",) + tuple(f"{column}_{part}" for column in ANSWER_COLUMN
 
 def the_long_way(session) -> dict:
     """Per (agency, unit, month WITA) the included responses' counts, from the responses themselves."""
-    zone = survey.local_zone()
+    zone = local_time.zone()
     totals = {}
     for row in session.execute(select(SurveyResponse.__table__).where(SurveyResponse.excluded.is_(False))):
         local = row.submitted_at.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
@@ -137,17 +137,17 @@ def test_an_insert_whose_rows_the_tally_cannot_see_is_refused(app, skm):
 @pytest.mark.parametrize("username", ["sekda", "kadis.dinkes", "admin.disdik"])
 def test_the_home_ikm_and_the_ranking_equal_what_the_responses_give(app, skm, username):
     with app.test_request_context(), database() as session:
-        year = survey.local_today().year
+        year = local_time.today().year
         flask.g.user = session.scalar(select(UserAccount).where(UserAccount.username == username))
         scope = current_scope()
         responses = read_filter(SurveyResponse, scope)
         counted = survey.tallies(SurveyResponse.unit_id,
-                                 SurveyResponse.submitted_at >= survey.utc_at_local_midnight(dt.date(year, 1, 1)),
+                                 SurveyResponse.submitted_at >= local_time.utc_at_local_midnight(dt.date(year, 1, 1)),
                                  *([responses] if responses is not None else []))
         expected = sorted(((unit_id, figures.value) for unit_id, figures in
                            ((unit_id, survey.IkmFigures.of(tally)) for unit_id, tally in counted.items())
                            if figures.value is not None), key=lambda row: row[1])[:home.IKM_UNITS_SHOWN]
-        shown = home.leader_home(scope, survey.local_today()).ikm_units
+        shown = home.leader_home(scope, local_time.today()).ikm_units
         assert [(row["id"], row["value"]) for row in shown] == expected
         assert expected or username == "admin.disdik", "the demo has responses this year"
         ranked = recognition.unit_ranking(dt.date(year, 1, 1), dt.date(year, 12, 31))

@@ -12,7 +12,7 @@ from app.formatting import translated
 from app.models.policy import PolicySetting
 from app.models.survey import ImprovementPlan, SurveyKiosk, SurveyPeriod
 from app.security.scope import ScopedInterface
-from app.services import policy, survey
+from app.services import local_time, policy, survey
 
 
 class IkmApi(BaseApi):
@@ -132,4 +132,4 @@ class PolicySettingApi(ScopedApi):
           responses:
             200: {description: "{result: [{key, value, since, default, rule}]}"}
         """
-        return self.response(200, result=[row.as_dict() for row in policy.policies_in_force(survey.local_today())])
+        return self.response(200, result=[row.as_dict() for row in policy.policies_in_force(local_time.today())])

@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import Unit
 from app.models.survey import (ANSWER_COLUMNS, PAPER, WEB, ImprovementPlan, SurveyElement, SurveyKiosk,
                                SurveyPeriod, SurveyResponse)
-from app.services.survey import IkmFigures, local_today, tally, unit_officers
+from app.services.local_time import today as local_today
+from app.services.survey import IkmFigures, tally, unit_officers
 
 
 DEMO_YEAR = 2026

@@ -8,12 +8,12 @@ from flask_babel import get_locale
 from app.formatting import decimal
 from app.public.survey import choose_language
 from app.services import recognition
-from app.services.survey import local_today
+from app.services.local_time import today
 
 
 def wall():
     return render_template("public/recognition.html", english=str(get_locale()) == "en", kiosk=False, unit=None,
-                           wall=recognition.wall(local_today().year, public=True), decimal=decimal)
+                           wall=recognition.wall(today().year, public=True), decimal=decimal)
 
 
 def register_public_recognition(app) -> None:

@@ -19,7 +19,7 @@ from app.domain.messages import DomainError
 from app.extensions import csrf
 from app.formatting import translated
 from app.models.survey import PROFILE_CHOICES, SUGGESTION_MAX_LENGTH
-from app.services import survey
+from app.services import local_time, survey
 
 KIOSK_RESET_SECONDS = 6
 KIOSK_COOKIE = "sikinerja_kiosk"
@@ -62,7 +62,7 @@ def _page(template: str, status: int = 200, unit=None, **context):
 def _form_page(unit_code: str, values=None, error: DomainError | None = None, status: int = 200):
     unit = survey.service_unit(unit_code)
     try:
-        period, closed = survey.current_period(unit, survey.local_today()), None
+        period, closed = survey.current_period(unit, local_time.today()), None
     except DomainError as reason:
         period, closed = None, reason
     return _page(

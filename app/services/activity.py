@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import case, func, select, text
@@ -28,6 +27,7 @@ from sqlalchemy.orm import joinedload, lazyload
 from app.domain.messages import N_, DomainError
 from app.domain.workdays import is_working_day, validate_activity_date, validate_activity_times, week_start
 from app.extensions import db
+from app.services.local_time import today  # the day reports are for; callers read it as activities.today()
 from app.services.transaction import ConcurrentChange, acting_user, run_in_transaction
 from app.models import Agency, Employee, Position, Unit
 from app.models.activity import DailyActivity, Holiday, IndicatorProgress
@@ -50,16 +50,10 @@ EVIDENCE_SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
 )
-# Tanjung Selor keeps WITA time: "today" must not flip at 16:00 UTC+8 midnight UTC.
-LOCAL_TIME_ZONE = ZoneInfo("Asia/Makassar")
 
 
 class ActivityConflict(ConcurrentChange):
     """The activity was decided or changed by someone else first (HTTP 409 in the API)."""
-
-
-def today() -> dt.date:
-    return dt.datetime.now(LOCAL_TIME_ZONE).date()
 
 
 def _commit(work):

@@ -42,7 +42,8 @@ from app.models.notification import Notification
 from app.models.planning import AgencyPeriodSetting, Period, WorkPlan
 from app.security.scope import scoped_select
 from app.services.activity import approved_volume, today
-from app.services.cycle_calendar import calendar_of, deadlines_of, local_date
+from app.services.cycle_calendar import calendar_of, deadlines_of
+from app.services.local_time import local_date
 from app.services.evaluation import new_draft, quantity_indicator_ids
 from app.services.transaction import ConcurrentChange, run_in_transaction
 

@@ -20,7 +20,8 @@ from app.models.cycle import CycleDeadline
 from app.models.planning import Period
 from app.parsing import parse_whole_number
 from app.security import acts
-from app.services.activity import LOCAL_TIME_ZONE, holidays_between
+from app.services import local_time
+from app.services.activity import holidays_between
 from app.services.transaction import ConcurrentChange, run_in_transaction
 
 # Holidays are read for the period and the months after it in which its last deadlines fall.
@@ -91,13 +92,6 @@ def calendar_of(period: Period) -> set[dt.date]:
     return holidays_between(period.start_date - dt.timedelta(days=31), period.end_date + _DEADLINE_MARGIN)
 
 
-def local_date(moment: dt.datetime | None) -> dt.date | None:
-    """The day (WITA) of a moment stored in UTC: when an evaluation was delivered, for counting from it."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL_TIME_ZONE).date()
-
-
 def ensure_objection_allowed(evaluation, day: dt.date) -> None:
     """An objection (keberatan) is filed within the period's objection days after the employee received the
     evaluation (Format D.1.3; RULES §13); an evaluation the evaluator's superior made after a hand-off takes none,
@@ -105,7 +99,7 @@ def ensure_objection_allowed(evaluation, day: dt.date) -> None:
     if evaluation.hand_off is not None:
         raise DomainError(N_("The evaluator's superior made this evaluation after its deadline passed; that result "
                              "is final and takes no objection."), field="objection")
-    received = local_date(evaluation.submitted_at)
+    received = local_time.local_date(evaluation.submitted_at)
     if received is None:
         return
     deadlines = deadlines_of(evaluation.period).as_rule()
@@ -118,7 +112,7 @@ def ensure_objection_allowed(evaluation, day: dt.date) -> None:
 def objection_decision_due_on(evaluation) -> dt.date | None:
     """The day by which the superior decides the evaluation's objection: the period's decision days after the
     employee filed it on acknowledging (Format D.1.3; RULES §13); None without an objection."""
-    filed = local_date(evaluation.acknowledged_at)
+    filed = local_time.local_date(evaluation.acknowledged_at)
     if not evaluation.objection or filed is None:
         return None
     return rules.objection_decision_due(filed, deadlines_of(evaluation.period).as_rule(), calendar_of(evaluation.period))

@@ -43,7 +43,7 @@ from app.services import activity as activities
 from app.services import dialogue as dialogues
 from app.services import training
 from app.services.activity import QUANTITY_ASPECT
-from app.services.survey import utc_at_local_midnight
+from app.services.local_time import utc_at_local_midnight
 
 PAGE_SIZE = 50
 # Whole-government Excel: every matching row, fetched PAGE_SIZE × 20 at a time.

@@ -17,7 +17,6 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -61,6 +60,7 @@ from app.models.survey import (
 from app.parsing import parse_whole_number
 from app.security.guards import ensure_writable
 from app.security.scope import current_scope, scoped_select
+from app.services.local_time import today, utc_at_local_midnight
 from app.services.policy import in_force
 from app.services.transaction import ConcurrentChange, run_in_transaction
 
@@ -81,21 +81,6 @@ class UnknownServiceUnit(DomainError):
 # ---------------------------------------------------------------------------------------------
 # Submission
 # ---------------------------------------------------------------------------------------------
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Makassar"))
-
-
-def local_today() -> dt.date:
-    """Today in the regency's time zone (WITA): a period ends at local midnight, not UTC's."""
-    return dt.datetime.now(local_zone()).date()
-
-
-def utc_at_local_midnight(day: dt.date) -> dt.datetime:
-    """The stored (naive UTC) moment at which ``day`` begins in the regency: a response sent at 07:30 WITA on
-    1 January is in the new year, though it is still 31 December in UTC."""
-    return dt.datetime.combine(day, dt.time.min, local_zone()).astimezone(dt.timezone.utc).replace(tzinfo=None)
-
 
 def client_hash(client_address: str) -> str:
     """The client address as HMAC-SHA256 with the app's secret: repeats are visible, people are not."""
@@ -223,7 +208,7 @@ def validated_response(unit: Unit, period: SurveyPeriod, payload: Mapping) -> di
 
 def form_token_lifetime() -> dt.timedelta:
     """(policy) How long a form may stay open (a queue, a phone call) before its token is refused."""
-    return dt.timedelta(hours=in_force(SURVEY_FORM_HOURS.key, local_today()))
+    return dt.timedelta(hours=in_force(SURVEY_FORM_HOURS.key, today()))
 
 
 def _form_serializer() -> URLSafeTimedSerializer:
@@ -364,7 +349,7 @@ def submit_response(unit_code: str, payload: Mapping, client_address: str, *, ki
         kiosk = kiosk_for_token(kiosk_token) if kiosk_token else None
         if kiosk is not None and kiosk.unit_id != unit.id:
             raise DomainError(N_("This kiosk is registered for another service unit."), field="kiosk")
-        period = current_period(unit, local_today())
+        period = current_period(unit, today())
         row = validated_response(unit, period, payload)
         token = payload.get("form_token")
         nonce = _form_nonce(token, unit) if kiosk is None or token else None
@@ -442,7 +427,7 @@ class IkmFigures:
         if counted.respondents == 0:
             return cls(0, None, DomainError(N_("No responses yet.")))
         try:
-            weight = ikm_weight(in_force(IKM_WEIGHT.key, on or local_today()))
+            weight = ikm_weight(in_force(IKM_WEIGHT.key, on or today()))
             return cls(counted.respondents, ikm_from_element_totals(counted.totals, weight=weight))
         except DomainError as error:
             return cls(counted.respondents, None, error)
@@ -724,7 +709,7 @@ def public_summary(unit_code: str) -> PublicSummary:
     unit = service_unit(unit_code)
     latest_period = db.session.execute(
         select(SurveyPeriod).join(SurveyResponse, SurveyResponse.period_id == SurveyPeriod.id)
-        .where(SurveyPeriod.unit_id == unit.id, SurveyPeriod.start_date <= local_today())
+        .where(SurveyPeriod.unit_id == unit.id, SurveyPeriod.start_date <= today())
         .order_by(SurveyPeriod.start_date.desc()).limit(1)).scalar_one_or_none()
     if latest_period is None:
         plans = list(db.session.scalars(select(ImprovementPlan).where(ImprovementPlan.unit_id == unit.id)))

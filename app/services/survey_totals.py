@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.extensions import db
 from app.models.audit import utcnow
 from app.models.survey import ANSWER_COLUMNS, SurveyMonthTotal, SurveyResponse
-from app.services import survey
+from app.services import local_time, survey
 from app.services.flushed_rows import CHUNK, flushed_changes, values_before_flush
 
 TOTAL = SurveyMonthTotal.__table__
@@ -42,7 +42,7 @@ _BEFORE = "survey_totals_before"
 
 def _month_of(moment: dt.datetime) -> dt.date:
     """The first day of the month (WITA) of a stored (naive UTC) moment."""
-    local = moment.replace(tzinfo=dt.timezone.utc).astimezone(survey.local_zone())
+    local = moment.replace(tzinfo=dt.timezone.utc).astimezone(local_time.zone())
     return local.date().replace(day=1)
 
 
@@ -108,7 +108,7 @@ def month_tallies(group_column, first: dt.date, last: dt.date, *conditions) -> d
 def _local_month_sql(connection):
     """The first day of the local month of ``submitted_at``, in SQL (WITA keeps one offset all year, without
     daylight saving)."""
-    offset = survey.local_zone().utcoffset(dt.datetime(2000, 1, 1))
+    offset = local_time.zone().utcoffset(dt.datetime(2000, 1, 1))
     seconds = int(offset.total_seconds())
     if connection.dialect.name == "postgresql":
         return cast(func.date_trunc("month", RESPONSES.c.submitted_at

@@ -33,7 +33,7 @@ from app.models.survey import (AGE_BANDS, CHANNELS, EDUCATIONS, OCCUPATIONS, PAP
                                ImprovementPlan, SurveyKiosk, SurveyPeriod, SurveyResponse)
 from app.parsing import parse_whole_number
 from app.security.scope import ScopedInterface, scoped_select
-from app.services import survey, survey_paper
+from app.services import local_time, survey, survey_paper
 from app.formatting import yes_no
 from app.views.base import READ_WRITE_PERMISSIONS, ExcelExport, ScopedModelView, choice_field, translated
 
@@ -256,7 +256,7 @@ class PolicySettingView(ScopedModelView):
 
     def render_template(self, template, **kwargs):
         if template == self.list_template:
-            kwargs["policies"] = policies_in_force(survey.local_today())
+            kwargs["policies"] = policies_in_force(local_time.today())
         return super().render_template(template, **kwargs)
 
 
