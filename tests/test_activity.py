@@ -341,6 +341,18 @@ def test_dashboard_scope_and_pages(as_user):
     assert as_user("pegawai.disdik").get("/activity/report").status_code == 200
 
 
+@pytest.mark.parametrize("today, offered", [
+    (dt.date(2026, 12, 5), dt.date(2026, 12, 4)),   # a Saturday: Friday
+    (dt.date(2026, 12, 7), dt.date(2026, 12, 7)),   # a Monday: the day itself
+])
+def test_the_report_form_offers_the_last_working_day(as_user, monkeypatch, today, offered):
+    from app.services import activity as activities
+
+    monkeypatch.setattr(activities, "today", lambda: today)
+    page = as_user("pegawai.disdik").get("/activity/report").get_data(as_text=True)
+    assert f'max="{today.isoformat()}"' in page and f'value="{offered.isoformat()}"' in page
+
+
 def test_hr_admin_configures_a_holiday_and_reports_on_it_are_refused(as_user, api_as):
     from app.models.activity import Holiday
 

@@ -177,8 +177,11 @@ class ActivityView(BaseView):
         results = activities.reportable_results(scope.employee_id)
         units = {r.id: (activities.quantity_indicator(r).target_unit or "") if activities.quantity_indicator(r)
                  else "" for r in results}
-        return self.render_template("activity/report.html", item=item, results=results, units=units,
-                                    today=activities.today(), form=request.form)
+        today = activities.today()
+        # On a weekend or a holiday the form offers the last working day: a report is for a working day, and
+        # Saturday morning is when Friday's work gets written down.
+        return self.render_template("activity/report.html", item=item, results=results, units=units, today=today,
+                                    report_day=activities.last_working_days(1, today)[0], form=request.form)
 
     @expose("/send/<int:pk>", methods=["POST"])
     @has_access
