@@ -1,7 +1,9 @@
-"""What a flush changes in the rows of one model, for the running totals kept in the transaction that writes
+"""What a write changes in the rows of one model, for the running totals kept in the transaction that writes
 (``app.services.performance_totals``: activities per agency and day; ``app.services.survey_totals``: responses
-per unit and month). Before the flush a row's old values are noted; after it, each changed or deleted row
-gives what it held (to take off) and each new or changed row what it holds (to add)."""
+per unit and month). Before a flush a row's old values are noted; after it, each changed or deleted row
+gives what it held (to take off) and each new or changed row what it holds (to add). A statement through
+``session.execute`` bypasses the flush: its rows (an INSERT) or the ids it is about to change (an UPDATE or a
+DELETE) are read here."""
 from __future__ import annotations
 
 from itertools import chain
@@ -32,6 +34,28 @@ def values_before_flush(session, model, fields: tuple[str, ...]) -> dict[int, di
             values = dict(row._mapping)
             known[values.pop("id")] = values
     return known
+
+
+def inserted_rows(execute_state, table_names) -> list[dict] | None:
+    """The rows of ``session.execute(insert(Model), [rows])`` into one of ``table_names``, else None."""
+    if not execute_state.is_insert or getattr(execute_state.statement, "table", None) is None:
+        return None
+    if execute_state.statement.table.name not in table_names:
+        return None
+    rows = execute_state.parameters
+    if not rows:  # insert().values(...) or from a select: the rows are not known before it runs
+        raise ValueError("an ORM INSERT into %s through the session needs its rows as parameters, "
+                         "so that the running totals follow" % execute_state.statement.table.name)
+    return [rows] if isinstance(rows, dict) else list(rows)
+
+
+def affected_ids(execute_state) -> list[int]:
+    """The ids of the rows an UPDATE or a DELETE through ``session.execute`` is about to change."""
+    table = execute_state.statement.table
+    ids = select(table.c.id)
+    if execute_state.statement.whereclause is not None:
+        ids = ids.where(execute_state.statement.whereclause)
+    return list(execute_state.session.connection().scalars(ids))
 
 
 def flushed_changes(session, model, fields: tuple[str, ...], before: dict[int, dict]) -> list[tuple[dict, int]]:

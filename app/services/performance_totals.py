@@ -41,7 +41,7 @@ from app.models.activity import DailyActivity, IndicatorProgress
 from app.models.performance import ActivityDayTotal, EmployeePerformanceTotal, WorkPlanAchievementTotal
 from app.models.planning import Period, ResultIndicator, WorkPlan, WorkResult
 from app.services.activity import QUANTITY_ASPECT, today
-from app.services.flushed_rows import flushed_changes, values_before_flush
+from app.services.flushed_rows import affected_ids, flushed_changes, inserted_rows, values_before_flush
 
 TOTAL = EmployeePerformanceTotal.__table__
 _TOUCHED = "performance_totals_touched"
@@ -209,22 +209,9 @@ def _day_counts_of(connection, activity_ids: list[int]) -> dict:
     return deltas
 
 
-def _inserted_rows(execute_state, table_names) -> list[dict] | None:
-    """The rows of ``session.execute(insert(Model), [rows])`` into one of ``table_names``, else None."""
-    if not execute_state.is_insert or getattr(execute_state.statement, "table", None) is None:
-        return None
-    if execute_state.statement.table.name not in table_names:
-        return None
-    rows = execute_state.parameters
-    if not rows:  # insert().values(...) or from a select: the rows are not known before it runs
-        raise ValueError("an ORM INSERT into %s through the session needs its rows as parameters, "
-                         "so that the running totals follow" % execute_state.statement.table.name)
-    return [rows] if isinstance(rows, dict) else list(rows)
-
-
 def _count_bulk_days(execute_state):
     # session.execute(insert / update / delete(DailyActivity)): the rows' counts before and after the statement.
-    inserted = _inserted_rows(execute_state, {DailyActivity.__tablename__})
+    inserted = inserted_rows(execute_state, {DailyActivity.__tablename__})
     if inserted is not None:
         deltas: dict = {}
         for row in inserted:
@@ -238,10 +225,7 @@ def _count_bulk_days(execute_state):
     if getattr(getattr(execute_state.statement, "table", None), "name", None) != DailyActivity.__tablename__:
         return None
     connection = execute_state.session.connection()
-    ids = select(DailyActivity.id)
-    if execute_state.statement.whereclause is not None:
-        ids = ids.where(execute_state.statement.whereclause)
-    ids = list(connection.scalars(ids))
+    ids = affected_ids(execute_state)
     before = _day_counts_of(connection, ids)
     result = execute_state.invoke_statement()
     deltas = _day_counts_of(connection, ids) if execute_state.is_update else {}
@@ -335,7 +319,7 @@ def _collect(session, flush_context) -> None:
 def _collect_bulk(execute_state) -> None:
     # session.execute(insert / update / delete(DailyActivity)) bypasses the flush: note the employees whose
     # rows the statement is about to change, before it runs.
-    inserted = _inserted_rows(execute_state, {source.__tablename__ for source in _SOURCES})
+    inserted = inserted_rows(execute_state, {source.__tablename__ for source in _SOURCES})
     if inserted is not None:
         touched = execute_state.session.info.setdefault(_TOUCHED, set())
         touched.update(row["employee_id"] for row in inserted if row.get("employee_id") is not None)

@@ -30,7 +30,7 @@ from app.extensions import db
 from app.models.audit import utcnow
 from app.models.survey import ANSWER_COLUMNS, SurveyMonthTotal, SurveyResponse
 from app.services import local_time, survey
-from app.services.flushed_rows import CHUNK, flushed_changes, values_before_flush
+from app.services.flushed_rows import CHUNK, affected_ids, flushed_changes, inserted_rows, values_before_flush
 
 TOTAL = SurveyMonthTotal.__table__
 RESPONSES = SurveyResponse.__table__
@@ -38,12 +38,6 @@ _KEY_FIELDS = ("agency_id", "unit_id", "submitted_at", "excluded")
 _FIELDS = _KEY_FIELDS + ANSWER_COLUMNS
 _COUNTS = ("respondents",) + tuple(f"{column}_{part}" for column in ANSWER_COLUMNS for part in ("sum", "count"))
 _BEFORE = "survey_totals_before"
-
-
-def _month_of(moment: dt.datetime) -> dt.date:
-    """The first day of the month (WITA) of a stored (naive UTC) moment."""
-    local = moment.replace(tzinfo=dt.timezone.utc).astimezone(local_time.zone())
-    return local.date().replace(day=1)
 
 
 def _contribution(values: dict) -> tuple[tuple, list[int]] | None:
@@ -54,7 +48,7 @@ def _contribution(values: dict) -> tuple[tuple, list[int]] | None:
     for column in ANSWER_COLUMNS:
         answer = values.get(column)
         counts += [answer or 0, int(answer is not None)]
-    return (values["agency_id"], values["unit_id"], _month_of(values.get("submitted_at") or utcnow())), counts
+    return (values["agency_id"], values["unit_id"], local_time.local_date(values.get("submitted_at") or utcnow()).replace(day=1)), counts
 
 
 def _add(deltas: dict, values: dict, sign: int) -> None:
@@ -96,8 +90,7 @@ def month_tallies(group_column, first: dt.date, last: dt.date, *conditions) -> d
     submitted from the first day of ``first``'s month to the last day of ``last``'s (WITA)."""
     if first.day != 1 or (last + dt.timedelta(days=1)).day != 1:
         raise ValueError(f"the tally is kept per month: {first}..{last} is not whole months")
-    statement = (select(group_column, func.sum(TOTAL.c.respondents),
-                        *(func.sum(TOTAL.c[name]) for name in _COUNTS[1:]))
+    statement = (select(group_column, *(func.sum(TOTAL.c[name]) for name in _COUNTS))
                  .where(TOTAL.c.month >= first, TOTAL.c.month <= last, *conditions)
                  .group_by(group_column).having(func.sum(TOTAL.c.respondents) > 0))
     return {row[0]: survey.tally_of(row[1:]) for row in db.session.execute(statement)}
@@ -146,19 +139,14 @@ def _count_statement(execute_state):
         return None
     connection = execute_state.session.connection()
     deltas: dict = {}
-    if execute_state.is_insert:
-        rows = execute_state.parameters
-        if not rows:  # insert().values(...) or from a select: the rows are not known before it runs
-            raise ValueError("an INSERT into survey_response through the session needs its rows as parameters, "
-                             "so that the survey tally follows")
-        for row in [rows] if isinstance(rows, dict) else rows:
+    inserted = inserted_rows(execute_state, {RESPONSES.name})
+    if inserted is not None:
+        for row in inserted:
             _add(deltas, row, +1)
         result = execute_state.invoke_statement()
         _apply(connection, deltas)
         return result
-    where = execute_state.statement.whereclause
-    ids = list(connection.scalars(select(RESPONSES.c.id).where(where) if where is not None
-                                  else select(RESPONSES.c.id)))
+    ids = affected_ids(execute_state)
     chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
     for row in chain.from_iterable(_rows_of(connection, RESPONSES.c.id.in_(chunk)) for chunk in chunks):
         _add(deltas, row, -1)
