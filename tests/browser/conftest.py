@@ -14,15 +14,18 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import copy_of_the_seeded_database
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 PASSWORD = "Sikinerja#2026"
 
 
 # Once per test process: pytest-xdist hands out the browser files among other files, and a package fixture
-# would be set up again (migrate + seed, ~12 s) each time a worker comes back to this package.
+# would be set up again each time a worker comes back to this package. Its database is a copy of the suite's
+# freshly seeded one (``app`` made it) rather than a second migrate + seed (~10 s), except on PostgreSQL runs.
 @pytest.fixture(scope="session")
-def live_server():
+def live_server(app):
     if not Path(CHROMIUM).exists():
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"REQUIRE_BROWSER is set but {CHROMIUM} is missing (apt-get install chromium)")
@@ -33,16 +36,19 @@ def live_server():
     from app.services import seeding
 
     tmp_dir = tempfile.mkdtemp(prefix="sikinerja-browser-")
-    app = create_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_dir}/browser.db", TESTING=True,
-                     UPLOAD_FOLDER=f"{tmp_dir}/uploads", WTF_CSRF_ENABLED=True)
-    app.appbuilder.sm.limiter.enabled = False
-    with app.app_context():
-        upgrade()
-        seeding.seed_everything(PASSWORD)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    database = Path(tmp_dir) / "browser.db"
+    seeded = copy_of_the_seeded_database(database)
+    served = create_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", TESTING=True,
+                         UPLOAD_FOLDER=f"{tmp_dir}/uploads", WTF_CSRF_ENABLED=True)
+    served.appbuilder.sm.limiter.enabled = False
+    if not seeded:
+        with served.app_context():
+            upgrade()
+            seeding.seed_everything(PASSWORD)
+    server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
+    yield served, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     shutil.rmtree(tmp_dir, ignore_errors=True)
 

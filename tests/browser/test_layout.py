@@ -14,10 +14,12 @@ server, this test how the pages come out in a browser. Each page is loaded once,
 resized to the others; a page one administrator role was shown is not checked again for the next one.
 The employee has an activity waiting for the evaluator, so that "Kegiatan Saya" and the queue show a row.
 
-Screenshots go to test-artifacts/layout/ (gitignored): every page at its first size, and the pages named in
-the issue (user list, SKP, activity report, "Kegiatan Saya", approval queue, evaluation, survey) at each size.
+Screenshots go to test-artifacts/layout/ (gitignored): the pages named in the issue (user list, SKP, activity
+report, "Kegiatan Saya", approval queue, evaluation, survey) at each size, and with ``LAYOUT_SCREENSHOTS=1`` every
+other page at its first size (to look at them all; ~25 s more).
 """
 import datetime as dt
+import os
 import re
 import time
 from decimal import Decimal
@@ -47,9 +49,10 @@ ROLES = {
 }
 # Pages an administrator also opens on a phone (the role manager's list).
 ADMIN_PAGES_ON_PHONES = re.compile(r"^/users/list/$")
-# The pages the issue names: screenshots at every size.
+# The pages the issue names: screenshots at every size. The others' only when asked for.
 SHOWN_AT_EVERY_SIZE = re.compile(r"^/(users/list/|workplanview/show/\d+|activity/(report|mine|queue)|"
                                  r"evaluationview/show/\d+|survey/[^/]+)$")
+EVERY_PAGE_SHOT = bool(os.environ.get("LAYOUT_SCREENSHOTS"))
 RAW_VALUE = re.compile(r"\b(None|True|False)\b|__None|object at 0x|\b(draft|submitted|approved|returned)\b")
 # Collected in the page before any of its own scripts runs (an init script is not subject to the CSP).
 LISTEN_FOR_CSP = """
@@ -116,7 +119,7 @@ class Visitor:
                 found.append(f"{scroll_width} px wide at {name}: {self._too_wide(width)}")
             if cut := self.page.evaluate(CUT_OFF):
                 found.append(f"cut off on the right at {name}: {', '.join(cut)}")
-            if index == 0 or every_size_shot:
+            if every_size_shot or (index == 0 and EVERY_PAGE_SHOT):
                 self._shot(path, name)
         # The browser reports the expected 404 of an unknown page as a failed request.
         found += [error for error in self.errors if f"status of {expected_status}" not in error]
