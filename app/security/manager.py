@@ -68,9 +68,11 @@ class SiKinerjaSecurityManager(SecurityManager):
             .where(self.role_model.name == self.auth_role_public)).unique().all()
 
     def get_user_by_id(self, pk):
-        # Every request loads its user: the scope needs the employee's own columns (joined into the same
-        # statement), not their unit, position or rank; those load on access.
-        return self.session.get(self.user_model, pk, options=[joinedload(UserAccount.employee).lazyload("*")])
+        # Every request loads its user: the scope needs the employee's own columns and the role names (joined
+        # into the same statement; the roles would be a statement of their own), not the employee's unit,
+        # position or rank; those load on access.
+        return self.session.get(self.user_model, pk, options=[joinedload(UserAccount.employee).lazyload("*"),
+                                                              joinedload(UserAccount.roles)])
 
     # --- sessions: the one check for cookies and bearer tokens -------------------------------------------
 
