@@ -162,3 +162,23 @@ def test_the_home_page_names_the_roles_in_indonesian(as_user, username, badge):
     badges = re.findall(r'badge bg-primary">([^<]+)<', page)
     assert badge in badges
     assert not {"Employee", "Leader", "HR Admin", "Evaluator"} & set(badges)
+
+
+def test_a_template_text_follows_the_language_of_the_moment(app):
+    """Template texts are translated once per language and process (app.template_texts): a language forced in
+    the middle of a request (a document in Indonesian for someone reading English) still changes the words, and
+    switching back gives the first language's again."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = '{{ _("Approval queue") }}'
+    with app.test_request_context():
+        with force_locale("en"):
+            english = render_template_string(template)
+        with force_locale("id"):
+            indonesian = render_template_string(template)
+        with force_locale("en"):
+            english_again = render_template_string(template)
+        default = render_template_string(template)
+    assert (english, indonesian, english_again, default) == (
+        "Approval queue", "Antrean Persetujuan", "Approval queue", "Antrean Persetujuan")
