@@ -248,11 +248,29 @@ def test_the_recap_totals_reconcile_to_the_rupiah_with_the_newest_versions(app, 
 
 def test_what_if_of_the_current_month_writes_nothing(app, month):
     with acting(app, EMPLOYEE):
-        result = tpp.what_if(on=dt.date(2026, 2, 4))
-    # 2, 3, 4 Feb so far: late 1 %, no departure 1.5 %, absent 3 %; 3 days × 300 = 900 minutes expected, none
-    # approved yet.
+        result = tpp.what_if(on=dt.date(2026, 2, 5))
+        on_the_day_of_the_absence = tpp.what_if(on=ABSENT_DAY)
+    # On the 5th, 2, 3, 4 Feb are over: late 1 %, no departure 1.5 %, absent 3 %; 3 days × 300 = 900 minutes
+    # expected, none approved yet.
     assert (result.working_days, result.deduction_percent, result.performance_paid) == (3, Decimal("5.5"), 0)
+    # On the 4th itself the day is still under way: no absence yet.
+    assert (on_the_day_of_the_absence.working_days, on_the_day_of_the_absence.deduction_percent) == (
+        2, Decimal("2.5"))
     assert count(TppCalculation, employee_id=month["employee_id"]) == 2
+
+
+def test_the_employee_s_days_show_today_once_something_is_recorded_never_as_absent(app, month, monkeypatch):
+    listed = {}
+    for day in (NO_OUT_DAY, ABSENT_DAY, dt.date(2026, 2, 5)):
+        monkeypatch.setattr(tpp, "today", lambda day=day: day)
+        with acting(app, EMPLOYEE):
+            listed[day] = {row.day: row for row in tpp.days_of(None, YEAR, MONTH)}
+    # At dawn on the 3rd the arrival is in (the departure is still to come): the day is listed, as present.
+    assert max(listed[NO_OUT_DAY]) == NO_OUT_DAY and listed[NO_OUT_DAY][NO_OUT_DAY].status == "PRESENT"
+    # On the 4th nothing is recorded yet: the day is not listed as absent while it is under way ...
+    assert max(listed[ABSENT_DAY]) == NO_OUT_DAY
+    # ... and it is, once it is over.
+    assert listed[dt.date(2026, 2, 5)][ABSENT_DAY].status == "ABSENT"
 
 
 def test_a_wrong_rule_set_is_refused_and_nothing_saved(app, month):

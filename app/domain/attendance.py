@@ -139,6 +139,19 @@ def assess_day(day: date, marks: Iterable[Mark], schedule: WorkSchedule, *, leav
         missing_in=arrived is None, missing_out=left is None)
 
 
+def days_over(days: Iterable[DayAttendance], today: date) -> list[DayAttendance]:
+    """The working days an allowance counts on ``today``: those already over. Today's office day is still under
+    way (the departure mark, or the machine's upload of the arrival, may still come), so it is neither an
+    absence nor a missing roll-call yet: at 06.00 nobody is shown a cut for the day ahead (issue 23)."""
+    return [day for day in days if day.day < today]
+
+
+def days_shown_on(days: Iterable[DayAttendance], today: date) -> list[DayAttendance]:
+    """An employee's days as far as they are known on ``today``: the days over, and today once something is
+    recorded for it (the arrival, approved leave, an outage) — never today as absent."""
+    return [day for day in days if day.day < today or (day.day == today and day.status is not DayStatus.ABSENT)]
+
+
 def month_bounds(year: int, month: int) -> tuple[date, date]:
     if not 1 <= month <= 12:
         raise DomainError(N_("A month is a number from 1 to 12."), field="month")

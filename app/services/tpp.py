@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import aliased
 
-from app.domain.attendance import LeaveKind, month_bounds
+from app.domain.attendance import LeaveKind, days_over, days_shown_on, month_bounds
 from app.domain.messages import N_, DomainError
 from app.domain.predikat import Predikat
 from app.domain.tpp import (MEASURE_PREDIKAT, PerformanceInput, TppCalculation as Result, TppRules,
@@ -278,6 +278,8 @@ class Outcome:
 
 def _compute(employees: list[Payee], year: int, month: int, rules: TppRules,
              excused: dict[int, set[dt.date]] | None = None, until: dt.date | None = None) -> list[Outcome]:
+    """Each employee's month; with ``until``, the month as it stands that day: approved activities through it,
+    attendance of the days already over (``days_over``)."""
     first, last = month_bounds(year, month)
     last = min(last, until) if until else last
     ids = [employee.id for employee in employees]
@@ -292,7 +294,7 @@ def _compute(employees: list[Payee], year: int, month: int, rules: TppRules,
         except DomainError as problem:
             outcomes.append(Outcome(employee, None, problem))
             continue
-        month_days = [day for day in days[employee.id] if day.day <= last]
+        month_days = days_over(days[employee.id], until) if until else days[employee.id]
         outcomes.append(Outcome(employee, calculate_tpp(
             rules, base, month_days, PerformanceInput(minutes.get(employee.id, 0), predikat.get(employee.id)),
             has_approved_skp=employee.id in with_plan)))
@@ -379,8 +381,8 @@ def _payee_in_scope(employee_id: int | None) -> Payee:
 
 
 def what_if(employee_id: int | None = None, on: dt.date | None = None) -> Result:
-    """The current month so far (its working days up to ``on``) under the year's rules: what the employee
-    would receive if the month ended today. Nothing is stored."""
+    """The current month so far under the year's rules (approved activities up to ``on``, the working days
+    before it): what the employee would receive if the month ended today. Nothing is stored."""
     on = on or today()
     employee = _payee_in_scope(employee_id)
     _, rules = rule_set_of(on.year)
@@ -391,14 +393,13 @@ def what_if(employee_id: int | None = None, on: dt.date | None = None) -> Result
 
 
 def days_of(employee_id: int | None, year: int, month: int) -> list:
-    """An employee's working days of a month as the calculation sees them (the employee's own by default), up
-    to today: a day still to come is no absence yet, and a list of them read "absent without reason"."""
+    """An employee's working days of a month as the calculation sees them (the employee's own by default), as
+    far as they are known today (``days_shown_on``): a day still to come, or today before anything is recorded,
+    is no absence yet, and a list of them read "absent without reason"."""
     _check_year_month(year, month)
     employee = _payee_in_scope(employee_id)
     _, rules = rule_set_of(year)
-    until = today()
-    return [day for day in month_attendance([employee], year, month, rules.schedule)[employee.id]
-            if day.day <= until]
+    return days_shown_on(month_attendance([employee], year, month, rules.schedule)[employee.id], today())
 
 
 def newest_versions(*conditions, scope: UserScope | None = None):

@@ -1,11 +1,12 @@
 """Attendance days and the TPP calculation, recomputed by hand from the rule set (issue 23, RULES §14)."""
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 
 from app.domain.attendance import (DayAttendance, DayStatus, Direction, LeaveKind, Mark, WorkSchedule,
-                                   arrival_and_departure, assess_day, check_leave_dates, working_days_of_month)
+                                   arrival_and_departure, assess_day, check_leave_dates, days_over, days_shown_on,
+                                   working_days_of_month)
 from app.domain.messages import DomainError
 from app.domain.predikat import Predikat
 from app.domain.tpp import (PerformanceInput, Tier, base_amount_for, calculate_tpp, check_calculable,
@@ -52,6 +53,23 @@ def test_one_mark_leaves_the_other_roll_call_missing_and_no_mark_is_absence():
     evening_only = assess_day(MONDAY, [Mark(at(MONDAY, 16, 30))], SCHEDULE)
     assert evening_only.missing_in and evening_only.late_minutes == 0
     assert assess_day(MONDAY, [], SCHEDULE).status == DayStatus.ABSENT
+
+
+def test_today_is_no_absence_and_no_missing_roll_call_before_it_is_over():
+    tuesday, wednesday = MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)
+    absent_monday = assess_day(MONDAY, [], SCHEDULE)
+    arrived_tuesday = assess_day(tuesday, [Mark(at(tuesday, 7, 10))], SCHEDULE)
+    nothing_yet_wednesday = assess_day(wednesday, [], SCHEDULE)
+    week = [absent_monday, arrived_tuesday, nothing_yet_wednesday]
+    # On Tuesday the allowance counts Monday only; the list shows Tuesday's arrival, not a missing departure cut.
+    assert days_over(week, tuesday) == [absent_monday]
+    assert days_shown_on(week, tuesday) == [absent_monday, arrived_tuesday]
+    # At 06.00 on Wednesday nothing is recorded yet: Wednesday is neither counted nor listed as absent.
+    assert days_over(week, wednesday) == [absent_monday, arrived_tuesday]
+    assert days_shown_on(week, wednesday) == [absent_monday, arrived_tuesday]
+    # The day after, it is over and counts as what it was.
+    assert days_over(week, wednesday + timedelta(days=1)) == week
+    assert days_shown_on(week, wednesday + timedelta(days=1)) == week
 
 
 def test_an_outage_excuses_the_day_whatever_the_marks_and_leave_excuses_it():
