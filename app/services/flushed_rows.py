@@ -6,9 +6,10 @@ gives what it held (to take off) and each new or changed row what it holds (to a
 DELETE) are read here."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import chain
 
-from sqlalchemy import inspect, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm.base import NO_VALUE
 
 # Bound the IN lists (SQLite allows 32,766 parameters).
@@ -73,3 +74,65 @@ def flushed_changes(session, model, fields: tuple[str, ...], before: dict[int, d
         if row not in session.deleted:
             changes.append(({name: inspect(row).dict.get(name) for name in fields}, +1))
     return changes
+
+
+class KeptTally:
+    """A tally of one model's rows kept in the transaction that writes them, whatever path writes: before a
+    flush what the changed rows held is noted, after it each row's old contribution is taken off and its new
+    one added; an INSERT, UPDATE or DELETE through ``session.execute`` is counted around the statement.
+
+    ``add(deltas, values, sign)`` adds what one row (its ``fields``) contributes, times ``sign``, to ``deltas``
+    (a dict); ``apply(connection, deltas)`` writes the sums in the caller's transaction, in key order so that
+    two writers never deadlock and both count."""
+
+    def __init__(self, model, fields: tuple[str, ...], add: Callable[[dict, dict, int], None],
+                 apply: Callable[[object, dict], None]):
+        self.model, self.table, self.fields, self.add, self.apply = model, model.__table__, fields, add, apply
+        self._before = f"kept_tally_before_{self.table.name}"
+
+    def _rows_of(self, connection, ids) -> list[dict]:
+        return [dict(row._mapping) for start in range(0, len(ids), CHUNK) for row in connection.execute(
+            select(*(self.table.c[name] for name in self.fields)).where(self.table.c.id.in_(ids[start:start + CHUNK])))]
+
+    def _note_before_flush(self, session, flush_context, instances) -> None:
+        session.info[self._before] = values_before_flush(session, self.model, self.fields)
+
+    def _count_flushed(self, session, flush_context) -> None:
+        deltas: dict = {}
+        for values, sign in flushed_changes(session, self.model, self.fields, session.info.pop(self._before, {})):
+            self.add(deltas, values, sign)
+        self.apply(session.connection(), deltas)
+
+    def _count_statement(self, execute_state):
+        table = getattr(execute_state.statement, "table", None)
+        if getattr(table, "name", None) != self.table.name or not (
+                execute_state.is_insert or execute_state.is_update or execute_state.is_delete):
+            return None
+        connection = execute_state.session.connection()
+        deltas: dict = {}
+        inserted = inserted_rows(execute_state, {self.table.name})
+        if inserted is not None:
+            for row in inserted:
+                self.add(deltas, row, +1)
+            result = execute_state.invoke_statement()
+            self.apply(connection, deltas)
+            return result
+        ids = affected_ids(execute_state)
+        for row in self._rows_of(connection, ids):
+            self.add(deltas, row, -1)
+        result = execute_state.invoke_statement()
+        if execute_state.is_update:
+            for row in self._rows_of(connection, ids):
+                self.add(deltas, row, +1)
+        self.apply(connection, deltas)
+        return result
+
+    def _forget(self, session) -> None:
+        session.info.pop(self._before, None)
+
+    def install(self, session) -> None:
+        """Attach the listeners to the application's session (once per process)."""
+        for name, listener in (("before_flush", self._note_before_flush), ("after_flush", self._count_flushed),
+                               ("do_orm_execute", self._count_statement), ("after_rollback", self._forget)):
+            if not event.contains(session, name, listener):
+                event.listen(session, name, listener)

@@ -21,23 +21,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from itertools import chain
-
-from sqlalchemy import Date, cast, event, func, literal_column, select
+from sqlalchemy import Date, cast, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models.audit import utcnow
 from app.models.survey import ANSWER_COLUMNS, SurveyMonthTotal, SurveyResponse
 from app.services import local_time, survey
-from app.services.flushed_rows import CHUNK, affected_ids, flushed_changes, inserted_rows, values_before_flush
+from app.services.flushed_rows import KeptTally
 
 TOTAL = SurveyMonthTotal.__table__
 RESPONSES = SurveyResponse.__table__
 _KEY_FIELDS = ("agency_id", "unit_id", "submitted_at", "excluded")
 _FIELDS = _KEY_FIELDS + ANSWER_COLUMNS
 _COUNTS = ("respondents",) + tuple(f"{column}_{part}" for column in ANSWER_COLUMNS for part in ("sum", "count"))
-_BEFORE = "survey_totals_before"
 
 
 def _contribution(values: dict) -> tuple[tuple, list[int]] | None:
@@ -78,11 +75,6 @@ def _upsert(dialect_name: str):
         set_={name: TOTAL.c[name] + statement.excluded[name] for name in _COUNTS})
 
 
-def _rows_of(connection, condition) -> list[dict]:
-    return [dict(row._mapping) for row in connection.execute(
-        select(*(RESPONSES.c[name] for name in _FIELDS)).where(condition))]
-
-
 # --- reading ------------------------------------------------------------------------------------------
 
 def month_tallies(group_column, first: dt.date, last: dt.date, *conditions) -> dict[object, survey.Tally]:
@@ -120,54 +112,5 @@ def rebuild(connection) -> None:
         .group_by(RESPONSES.c.agency_id, RESPONSES.c.unit_id, month)))
 
 
-def _note_before_flush(session, flush_context, instances) -> None:
-    session.info[_BEFORE] = values_before_flush(session, SurveyResponse, _FIELDS)
-
-
-def _count_flushed(session, flush_context) -> None:
-    deltas: dict = {}
-    for values, sign in flushed_changes(session, SurveyResponse, _FIELDS, session.info.pop(_BEFORE, {})):
-        _add(deltas, values, sign)
-    _apply(session.connection(), deltas)
-
-
-def _count_statement(execute_state):
-    # session.execute(insert / update / delete on survey_response): the rows' contributions around it.
-    table = getattr(execute_state.statement, "table", None)
-    if getattr(table, "name", None) != RESPONSES.name or not (
-            execute_state.is_insert or execute_state.is_update or execute_state.is_delete):
-        return None
-    connection = execute_state.session.connection()
-    deltas: dict = {}
-    inserted = inserted_rows(execute_state, {RESPONSES.name})
-    if inserted is not None:
-        for row in inserted:
-            _add(deltas, row, +1)
-        result = execute_state.invoke_statement()
-        _apply(connection, deltas)
-        return result
-    ids = affected_ids(execute_state)
-    chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
-    for row in chain.from_iterable(_rows_of(connection, RESPONSES.c.id.in_(chunk)) for chunk in chunks):
-        _add(deltas, row, -1)
-    result = execute_state.invoke_statement()
-    if execute_state.is_update:
-        for row in chain.from_iterable(_rows_of(connection, RESPONSES.c.id.in_(chunk)) for chunk in chunks):
-            _add(deltas, row, +1)
-    _apply(connection, deltas)
-    return result
-
-
-def _forget(session) -> None:
-    session.info.pop(_BEFORE, None)
-
-
-_LISTENERS = (("before_flush", _note_before_flush), ("after_flush", _count_flushed),
-              ("do_orm_execute", _count_statement), ("after_rollback", _forget))
-
-
-def install(session) -> None:
-    """Attach the listeners to the application's session (once per process)."""
-    for name, listener in _LISTENERS:
-        if not event.contains(session, name, listener):
-            event.listen(session, name, listener)
+_TALLY = KeptTally(SurveyResponse, _FIELDS, _add, _apply)
+install = _TALLY.install
