@@ -25,7 +25,7 @@ def create_app(**overrides) -> Flask:
     from app.views.menu import SiKinerjaMenu
     from app.security.manager import SiKinerjaSecurityManager
     from app.documents import freshness
-    from app.services import audit, performance_totals, survey_totals
+    from app.services import audit, performance_totals, survey_totals, training_totals
     # Each registers its document kinds (app.documents.catalogue) for every process that creates the app.
     from app.services import (award_certificate, document_kinds, employee_performance_document,  # noqa: F401
                               tpp_recap_document)
@@ -40,6 +40,7 @@ def create_app(**overrides) -> Flask:
         freshness.install(db.session)  # a signed document whose record changes says so
         performance_totals.install(db.session)  # the leaders' table's figures, live
         survey_totals.install(db.session)  # each unit's IKM tally per month, live
+        training_totals.install(db.session)  # each employee's JP per year, live
         from app.api import register_apis
         from app.views import register_views
 

@@ -45,7 +45,7 @@ from app.extensions import db
 from app.models import PositionKind, Rank
 from app.models.planning import CoreValue
 from app.security.scope import ADMIN, AGENCY_ADMIN, EMPLOYEE, EVALUATOR, HR_ADMIN, LEADER
-from app.services import performance_totals, survey_totals
+from app.services import performance_totals, survey_totals, training_totals
 from app.services.activity import rebuild_indicator_progress, today
 from app.services.tpp import DEMO_RULES
 
@@ -425,6 +425,7 @@ class ProvinceGenerator:
                 self._survey(loader)
             self._rebuild(connection, "survey_month_total", survey_totals.rebuild)
             self._training(connection, loader)
+            self._rebuild(connection, "employee_jp_year", training_totals.rebuild)
             _synchronise_sequences(connection, ("evaluation", "survey_period", "training_programme"))
         self._analyse(engine)
         self.report.seconds = time.perf_counter() - started

@@ -6,7 +6,8 @@ from app.models.audit import AuditEntry  # noqa: F401
 from app.models.planning import BehaviourGuide, CoreValue  # noqa: F401
 from app.models.survey import SurveyElement  # noqa: F401
 from app.models.policy import PolicySetting  # noqa: F401
-from app.models.training import TrainingKind, TrainingParticipation, TrainingProgramme, TrainingRequest  # noqa: F401
+from app.models.training import (EmployeeJpYear, TrainingKind, TrainingParticipation, TrainingProgramme,  # noqa: F401
+                                 TrainingRequest)
 from app.models.recognition import AwardType, DisciplinarySanction, Nomination  # noqa: F401
 from app.models.document_job import DocumentJob, DocumentJobItem  # noqa: F401
 from app.models.document import SignedDocument, SigningCredential  # noqa: F401

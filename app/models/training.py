@@ -106,6 +106,19 @@ class TrainingParticipation(Model):
         return choice_label(PARTICIPATION_STATUSES, self.status)
 
 
+class EmployeeJpYear(Model):
+    """The JP one employee earned by completed trainings in one year (by completion date). Kept by
+    ``app.services.training_totals`` in the transaction that writes a participation (issue 21), so that the
+    20-JP compliance of a whole government reads one row per employee instead of summing every completion on
+    each page."""
+
+    __tablename__ = "employee_jp_year"
+
+    employee_id = Column(Integer, ForeignKey("employee.id", ondelete="CASCADE"), primary_key=True)
+    year = Column(Integer, primary_key=True)
+    jp = Column(Numeric(8, 2), nullable=False, default=0)
+
+
 class TrainingRequest(Model):
     """An employee's request to join a programme; the evaluator (direct superior) decides."""
 

@@ -36,7 +36,7 @@ from app.models.performance import EmployeePerformanceTotal
 from app.models.planning import PLAN_STATUSES, Period, ResultIndicator, WorkPlan, WorkResult, choice_label
 from app.models.recognition import AwardType, Nomination
 from app.models.survey import SurveyResponse
-from app.models.training import TrainingParticipation, TrainingProgramme
+from app.models.training import EmployeeJpYear, TrainingParticipation, TrainingProgramme
 from app.parsing import parse_whole_number
 from app.security.scope import scoped_select
 from app.services import activity as activities
@@ -341,7 +341,7 @@ def _sort_expression(query: TableQuery, moment: Moment, statement):
     if key == "predikat":
         return statement, _latest_predikat()
     if key == "jp":
-        earned = training._jp_earned(moment.today.year).subquery()
+        earned = training.jp_earned(moment.today.year).subquery()
         return statement.outerjoin(earned, earned.c.employee_id == Employee.id), func.coalesce(earned.c.jp, 0)
     if key == "feedback":
         return statement, _citizen_average(moment)
@@ -388,8 +388,7 @@ def performance_rows(ids: list[int], moment: Moment) -> list[PerformanceRow]:
     """Every figure of the employees ``ids`` (already chosen through the scope), in the order given."""
     if not ids:
         return []
-    earned = training._jp_earned(moment.today.year).where(
-        TrainingParticipation.employee_id.in_(ids)).subquery()
+    earned = training.jp_earned(moment.today.year).where(EmployeeJpYear.employee_id.in_(ids)).subquery()
     statement = (
         select(Employee.id, Employee.name, Employee.nip, func.coalesce(Agency.short_name, Agency.name),
                Unit.name, Position.name, _plan_status(moment).label("skp"),

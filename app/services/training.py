@@ -31,10 +31,9 @@ from app.models import Agency, Employee, Unit
 from app.models.audit import utcnow
 from app.models.evaluation import Evaluation
 from app.models.planning import Period
-from app.models.quantities import exact_sum
 from app.models.survey import SurveyPeriod, SurveyResponse
-from app.models.training import (PARTICIPATION_STATUSES, TrainingParticipation, TrainingProgramme,
-                                 TrainingRequest)
+from app.models.training import (PARTICIPATION_STATUSES, EmployeeJpYear, TrainingParticipation,
+                                 TrainingProgramme, TrainingRequest)
 from app.security.guards import ensure_not_self, ensure_writable
 from app.security.scope import current_scope, scoped_select
 from app.services.planning import holder_of
@@ -160,16 +159,14 @@ def jp_totals(employee_ids, year: int) -> dict[int, Decimal]:
     ids = employee_ids if isinstance(employee_ids, Select) else list(employee_ids)
     if isinstance(ids, list) and not ids:
         return {}
-    rows = db.session.execute(_jp_earned(year).where(TrainingParticipation.employee_id.in_(ids)))
-    return {employee_id: Decimal(total or 0) for employee_id, total in rows}
+    rows = db.session.execute(jp_earned(year).where(EmployeeJpYear.employee_id.in_(ids)))
+    return {employee_id: total for employee_id, total in rows if total}
 
 
-def _jp_earned(year: int) -> Select:
-    """(employee_id, jp): JP earned per employee by completions in ``year``."""
-    return (select(TrainingParticipation.employee_id, exact_sum(TrainingParticipation.jp_earned).label("jp"))
-            .where(TrainingParticipation.status == "completed",
-                   TrainingParticipation.completed_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
-            .group_by(TrainingParticipation.employee_id))
+def jp_earned(year: int) -> Select:
+    """(employee_id, jp): JP earned per employee by completions in ``year``, as kept with each write
+    (app.services.training_totals)."""
+    return select(EmployeeJpYear.employee_id, EmployeeJpYear.jp).where(EmployeeJpYear.year == year)
 
 
 @dataclass(frozen=True)
@@ -347,7 +344,7 @@ class AgencyFigures:
 def compliance_by_agency(year: int) -> list[AgencyFigures]:
     """Per agency only the figures of ``compliance`` (no one is listed), counted in the database: what
     the home page shows for the whole province. Reaching REQUIRED_JP_PER_YEAR is ``is_jp_compliant``."""
-    earned = _jp_earned(year).subquery()
+    earned = jp_earned(year).subquery()
     rows = db.session.execute(
         scoped_select(Employee, Employee.agency_id, func.count(),
                       func.sum(case((func.coalesce(earned.c.jp, 0) >= REQUIRED_JP_PER_YEAR, 1), else_=0)))
