@@ -2,18 +2,20 @@
 that writes a participation: a completion recorded through REST, its JP changed, a completion given in minutes
 that follows a new minutes-per-JP policy, a completion set back to "attended", and scripts through the session
 (a bulk insert, a bulk update, a bulk delete, a row deleted). The recount (``rebuild``) gives what the writes
-kept, and the leaders' compliance per agency reads the kept JP and gives what the completions give."""
+kept, the leaders' compliance per agency reads the kept JP and gives what the completions give, and 20 JP
+completed in three transactions are 20 in SQL on SQLite too."""
 import datetime as dt
 from decimal import Decimal
 
 import flask
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from app.models import Agency, Employee
-from app.models.training import EmployeeJpYear, TrainingParticipation
+from app.models.training import EmployeeJpYear, TrainingParticipation, TrainingProgramme
 from app.services import training, training_totals
 from tests.helpers import agency_id, database, employee_of
-from tests.test_training_minutes import OPEN_YEAR, _record, _set_minutes_per_jp, hr, programmes  # noqa: F401
+from tests.test_training_minutes import (OPEN_YEAR, _programme, _record, _set_minutes_per_jp, hr,  # noqa: F401
+                                         programmes)
 
 
 def the_long_way(session) -> dict:
@@ -107,3 +109,29 @@ def test_the_leaders_compliance_per_agency_is_what_the_completions_give(app, hr,
         figures = {row.agency.code: (row.figures.employees, row.figures.compliant)
                    for row in training.compliance_by_agency(OPEN_YEAR)}
     assert figures == expected and figures["DINKES"][1] == 1 and figures["DISDIKBUD"][1] == 0
+
+
+def test_twenty_jp_completed_in_three_transactions_reach_twenty_in_sql(app):
+    """8.12 + 8.68 + 3.20 JP, each completion committed on its own: the kept year is added to in SQL three times,
+    and on SQLite a REAL addition would fall short of the 20 JP that compliance compares in SQL."""
+    employee_id, dinkes = employee_of("pegawai.dinkes")[0], agency_id("DINKES")
+    with database() as session:
+        added = [_programme(session, f"TEST-TIGA-{number}", OPEN_YEAR) for number in range(3)]
+        session.commit()
+        ids = [programme.id for programme in added]
+    try:
+        for programme_id, jp in zip(ids, ("8.12", "8.68", "3.20")):
+            with database() as session:
+                session.add(TrainingParticipation(
+                    programme_id=programme_id, employee_id=employee_id, agency_id=dinkes, status="completed",
+                    completed_on=dt.date(OPEN_YEAR, 3, 4), jp_earned=Decimal(jp)))
+                session.commit()
+        with database() as session:
+            reached = session.scalar(select(func.count()).select_from(EmployeeJpYear).where(
+                EmployeeJpYear.employee_id == employee_id, EmployeeJpYear.year == OPEN_YEAR, EmployeeJpYear.jp >= 20))
+        assert reached == 1
+    finally:
+        with database() as session:
+            session.execute(delete(TrainingParticipation).where(TrainingParticipation.programme_id.in_(ids)))
+            session.execute(delete(TrainingProgramme).where(TrainingProgramme.id.in_(ids)))
+            session.commit()
