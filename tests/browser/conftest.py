@@ -1,8 +1,8 @@
 """End-to-end journeys in Debian's headless Chromium, driven by Playwright.
 
-The journeys run against their own application and database (migrated and seeded here) served by a
-threaded Werkzeug server, so what they create cannot disturb the rest of the suite. Screenshots of
-every step go to test-artifacts/browser/. Without /usr/bin/chromium the journeys skip, unless
+The journeys run against their own application and database (a copy of the suite's freshly seeded one)
+served by a threaded Werkzeug server, so what they create cannot disturb the rest of the suite. Screenshots
+of every step go to test-artifacts/browser/. Without /usr/bin/chromium the journeys skip, unless
 REQUIRE_BROWSER=1 (CI) makes that a failure.
 """
 import os
