@@ -3,7 +3,8 @@ window, its realisation per indicator (IKI), feedback per RHK and per BerAKHLAK 
 override of a broken distribution curve (SE MenPANRB 03/2023)."""
 from flask_appbuilder.models.sqla import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
+                        text)
 from sqlalchemy.orm import relationship
 
 from app.domain.predikat import Predikat, Rating, employee_predikat
@@ -42,6 +43,15 @@ class Evaluation(PlanScope, Model):
     __table_args__ = (
         UniqueConstraint("work_plan_id", "kind", "window_start", "version", name="uq_evaluation_window_version"),
         Index("ix_evaluation_agency_period_kind", "agency_id", "period_id", "kind"),
+        # "The latest version" is NOT EXISTS (a row whose previous_id is this one), which SQLite would otherwise
+        # answer by scanning every evaluation for every evaluation; only corrections have one, so the index
+        # holds only them (a whole government's distribution probes a handful of rows, not 80,000).
+        Index("ix_evaluation_previous_id", "previous_id", postgresql_where=text("previous_id IS NOT NULL"),
+              sqlite_where=text("previous_id IS NOT NULL")),
+        # The leaders' home counts the annual predikat per agency from the index alone (issue 21).
+        Index("ix_evaluation_annual_predikat", "agency_id", postgresql_include=["predikat", "id"],
+              postgresql_where=text("kind = 'ANNUAL' AND predikat IS NOT NULL"),
+              sqlite_where=text("kind = 'ANNUAL' AND predikat IS NOT NULL")),
     )
 
     id = Column(Integer, primary_key=True)
@@ -56,9 +66,7 @@ class Evaluation(PlanScope, Model):
     predikat = Column(Integer)
     objection = Column(Text)
     version = Column(Integer, nullable=False, default=1)
-    # Indexed: "the latest version" is NOT EXISTS (a row whose previous_id is this one), which SQLite
-    # would otherwise answer by scanning every evaluation for every evaluation.
-    previous_id = Column(Integer, ForeignKey("evaluation.id"), index=True)
+    previous_id = Column(Integer, ForeignKey("evaluation.id"))  # indexed above
     correction_reason = Column(Text)
     submitted_at = Column(DateTime)
     acknowledged_at = Column(DateTime)
