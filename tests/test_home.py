@@ -1,9 +1,13 @@
 """The home page per role: the employee's day, the evaluator's queue, the leaders' overview — each in scope."""
+import datetime as dt
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from app.domain.predikat import Predikat
 from app.models.activity import DailyActivity
+from app.models.evaluation import Evaluation
+from app.models.planning import Period, WorkPlan
 from app.services import activity as activities
 from tests.helpers import database, employee_of
 
@@ -59,3 +63,31 @@ def test_sekda_sees_the_government_wide_picture(as_user):
 def test_anonymous_visitor_is_invited_to_sign_in(app):
     page = app.test_client().get("/").get_data(as_text=True)
     assert "/login/" in page and 'id="home-leader"' not in page
+
+
+def test_the_predikat_chart_counts_the_newest_year_once_per_employee(as_user):
+    """An employee evaluated in two years is one employee of the chart, in the newest year's predikat: an annual
+    evaluation of an older year (here 2025's, of the demo's approved 2025 SKP) changes nothing."""
+    def chart(page):
+        table = page[page.index('data-chart="predikat"'):]
+        return table[:table.index("</table>")]
+
+    before = as_user("sekda").get("/").get_data(as_text=True)
+    with database() as session:
+        plan = session.scalar(select(WorkPlan).join(Period, WorkPlan.period_id == Period.id).where(
+            Period.year == 2025, WorkPlan.status == "approved").order_by(WorkPlan.id))
+        older = Evaluation(work_plan_id=plan.id, period_id=plan.period_id, kind="ANNUAL", status="final",
+                           window_start=dt.date(2025, 1, 1), window_end=dt.date(2025, 12, 31),
+                           work_result_rating=1, behaviour_rating=1, predikat=Predikat.VERY_POOR.value,
+                           agency_id=plan.agency_id, employee_id=plan.employee_id, evaluator_id=plan.evaluator_id)
+        session.add(older)
+        session.commit()
+        older_id = older.id
+    try:
+        after = as_user("sekda").get("/").get_data(as_text=True)
+    finally:
+        with database() as session:
+            session.execute(delete(Evaluation).where(Evaluation.id == older_id))
+            session.commit()
+    assert chart(after) == chart(before)
+    assert "(Evaluasi Kinerja tahunan 2026)" in after

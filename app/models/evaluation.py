@@ -48,8 +48,8 @@ class Evaluation(PlanScope, Model):
         # holds only them (a whole government's distribution probes a handful of rows, not 80,000).
         Index("ix_evaluation_previous_id", "previous_id", postgresql_where=text("previous_id IS NOT NULL"),
               sqlite_where=text("previous_id IS NOT NULL")),
-        # The leaders' home counts the annual predikat per agency from the index alone (issue 21).
-        Index("ix_evaluation_annual_predikat", "agency_id", postgresql_include=["predikat", "id"],
+        # The leaders' home counts the annual predikat per agency and year from the index alone (issue 21).
+        Index("ix_evaluation_annual_predikat", "agency_id", postgresql_include=["predikat", "period_id", "id"],
               postgresql_where=text("kind = 'ANNUAL' AND predikat IS NOT NULL"),
               sqlite_where=text("kind = 'ANNUAL' AND predikat IS NOT NULL")),
     )

@@ -47,6 +47,7 @@ class EvaluatorHome:
 class LeaderHome:
     agencies: list[dict]
     predikat: list[tuple[str, int]]
+    predikat_year: int | None  # the newest performance year with rated annual evaluations in scope
     ikm_units: list[dict]
     adoption: list
     compliance: list
@@ -94,15 +95,28 @@ def evaluator_home(scope: UserScope, day: dt.date) -> EvaluatorHome:
                          [{"id": r.id, "name": r.name, "reported": r.reported, "approved": r.approved} for r in team])
 
 
+def _newest_annual_predikat() -> tuple[int | None, dict[int, int]]:
+    """The employees per predikat of the newest performance year whose annual evaluations are rated, within the
+    scope; a correction counts instead of what it corrects. One year only: an employee is evaluated once a
+    year, and counting every year counted them once per year."""
+    newer = aliased(Evaluation)
+    rows = db.session.execute(
+        scoped_select(Evaluation, Evaluation.period_id, Evaluation.predikat, func.count())
+        .where(Evaluation.kind == "ANNUAL", Evaluation.predikat.is_not(None),
+               ~exists().where(newer.previous_id == Evaluation.id))
+        .group_by(Evaluation.period_id, Evaluation.predikat)).all()
+    if not rows:
+        return None, {}
+    year_of = dict(db.session.execute(
+        select(Period.id, Period.year).where(Period.id.in_({row[0] for row in rows}))).all())
+    newest = max(year_of.values())
+    return newest, {predikat: count for period_id, predikat, count in rows if year_of[period_id] == newest}
+
+
 def leader_home(scope: UserScope, day: dt.date) -> LeaderHome:
     """The government-wide picture within the scope: achievement per agency, predikat distribution,
     IKM per unit this year, adoption and 20-JP compliance."""
-    newer = aliased(Evaluation)
-    predikat_rows = dict(db.session.execute(
-        scoped_select(Evaluation, Evaluation.predikat, func.count())
-        .where(Evaluation.kind == "ANNUAL", Evaluation.predikat.is_not(None),
-               ~exists().where(newer.previous_id == Evaluation.id))
-        .group_by(Evaluation.predikat)).all())
+    predikat_year, predikat_rows = _newest_annual_predikat()
     responses = read_filter(SurveyMonthTotal, scope)
     per_unit = survey_totals.month_tallies(SurveyMonthTotal.unit_id, dt.date(day.year, 1, 1),
                                            dt.date(day.year, 12, 31), *([responses] if responses is not None else []))
@@ -118,6 +132,7 @@ def leader_home(scope: UserScope, day: dt.date) -> LeaderHome:
         agencies=[{"id": row["id"], "name": row["name"], "value": row["achievement"]}
                   for row in activities.realisation_by_unit()["agencies"]],
         predikat=[(predikat.label, predikat_rows.get(predikat.value, 0)) for predikat in Predikat],
+        predikat_year=predikat_year,
         ikm_units=ikm_units[:IKM_UNITS_SHOWN],
         adoption=adoption.adoption_by_agency(day),
         compliance=training.compliance_by_agency(day.year))

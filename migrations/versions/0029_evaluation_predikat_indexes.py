@@ -6,8 +6,8 @@ Create Date: 2026-12-06
 
 The leaders' home counts, for the whole government, the annual evaluations by predikat that no correction
 replaced. It read every evaluation of the agencies (80,000 in the generated province) and hashed every
-previous_id, NULLs included: 24 ms. A partial index of the annual rated evaluations (with the predikat and the id,
-on PostgreSQL) and an index of previous_id holding only the corrections make it 5 ms.
+previous_id, NULLs included: 24 ms. A partial index of the annual rated evaluations (with the predikat, the period
+and the id, on PostgreSQL) and an index of previous_id holding only the corrections make it 5 ms.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -27,7 +27,8 @@ def upgrade():
     op.create_index("ix_evaluation_previous_id", "evaluation", ["previous_id"],
                     postgresql_where=CORRECTIONS, sqlite_where=CORRECTIONS)
     op.create_index("ix_evaluation_annual_predikat", "evaluation", ["agency_id"],
-                    postgresql_include=["predikat", "id"], postgresql_where=RATED_ANNUAL, sqlite_where=RATED_ANNUAL)
+                    postgresql_include=["predikat", "period_id", "id"], postgresql_where=RATED_ANNUAL,
+                    sqlite_where=RATED_ANNUAL)
 
 
 def downgrade():
