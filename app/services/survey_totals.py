@@ -112,5 +112,4 @@ def rebuild(connection) -> None:
         .group_by(RESPONSES.c.agency_id, RESPONSES.c.unit_id, month)))
 
 
-_TALLY = KeptTally(SurveyResponse, _FIELDS, _add, _apply)
-install = _TALLY.install
+install = KeptTally(SurveyResponse, _FIELDS, _add, _apply).install
